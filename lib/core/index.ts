@@ -11,3 +11,4 @@ export * from "./position";
 export * from "./account";
 export * from "./events";
 export * from "./ports/index";
+export * from "./figure";

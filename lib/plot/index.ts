@@ -1,0 +1,4 @@
+export * from "./figure";
+export * from "./candles";
+export * from "./performance";
+export * from "./charts";
