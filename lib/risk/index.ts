@@ -1,0 +1,3 @@
+export * from "./risk-guard";
+export * from "./kill-switch";
+export * from "./no-trade";
