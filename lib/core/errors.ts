@@ -15,6 +15,7 @@ export type ErrorCode =
   | "ORDER_INVALID"
   | "ORDER_TRANSITION"
   | "ORDER_REJECTED"
+  | "ORDER_NOT_FOUND"
   | "FILTER_REJECTED"
   | "UNKNOWN_SYMBOL"
   | "RISK_DENIED"
