@@ -11,6 +11,9 @@ export interface Instrument {
   baseAsset: string;
   quoteAsset: string;
   tickSize: number;
+  /** PRICE_FILTER bounds (0 or absent = no bound). */
+  minPrice?: number;
+  maxPrice?: number;
   stepSize: number;
   minQty: number;
   maxQty: number;
@@ -24,4 +27,6 @@ export interface Instrument {
   percentPrice?: { bidUp: number; bidDown: number; askUp: number; askDown: number };
   /** Whether min notional applies to market orders (Binance applyMinToMarket). Default true. */
   applyMinToMarket?: boolean;
+  /** Whether max notional applies to market orders (Binance applyMaxToMarket). Default false. */
+  applyMaxToMarket?: boolean;
 }
