@@ -10,6 +10,7 @@ export type ErrorCode =
   | "CONFIG_ENV_MISSING"
   | "DATA_INVALID"
   | "DATA_NOT_FOUND"
+  | "QUERY_FAILED"
   | "INVALID_ARGUMENT"
   | "INVARIANT"
   | "ORDER_INVALID"
