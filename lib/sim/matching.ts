@@ -1,0 +1,247 @@
+import type { Fill, Liquidity } from "../core/fill";
+import type { Order, OrderRequest } from "../core/order";
+import { applyFill, createOrder, isTerminal, remainingQty, transition, validateOrderRequest } from "../core/order";
+import type { Result } from "../core/result";
+import { err, ok } from "../core/result";
+import { DataError, InvariantError, OrderError, TradelabError } from "../core/errors";
+import { filterError, newFilterOutcome } from "./filters";
+import { MarketStats } from "./market-stats";
+import { applySlippage, newSlippageInput } from "./slippage-model";
+import type { SymbolModels } from "./symbol-models";
+import { hourOfWeek } from "./time";
+
+/** Order updates and fills as the engine produces them. */
+export interface EngineListener {
+  onOrder?(order: Order): void;
+  onFill?(fill: Fill, order: Order): void;
+}
+
+interface Working {
+  order: Order;
+  submitTs: number;
+  arrivalTs: number;
+  arrived: boolean;
+  queueAhead: number;
+}
+
+/**
+ * Event-driven matching of one symbol's orders against closed bars. An order submitted at time t
+ * (never before the last processed bar closed) reaches the venue at t + latency and trades in the
+ * bar that contains that instant, at the intrabar price there: never in the bar that produced the
+ * signal. Market orders take liquidity (slippage + taker fee) up to the participation cap of each
+ * bar's volume; limit orders fill as maker when a bar trades through their price (or from the queue
+ * model). IOC/FOK cancel what cannot fill at once; GTC remainders carry or cancel per config.
+ */
+export class MatchingEngine {
+  readonly symbol: string;
+  readonly stats: MarketStats;
+  private readonly m: SymbolModels;
+  private readonly orders = new Map<string, Working>();
+  private active: Working[] = [];
+  private readonly out = newFilterOutcome();
+  private readonly slip = newSlippageInput();
+  private lastBarEnd = Number.NEGATIVE_INFINITY;
+  private lastBarTs = Number.NEGATIVE_INFINITY;
+  private fillSeq = 0;
+  /** Latest quote spread in bps (NaN = none). */
+  quoteSpreadBps = Number.NaN;
+
+  constructor(
+    models: SymbolModels,
+    private readonly listener: EngineListener = {},
+  ) {
+    this.m = models;
+    this.symbol = models.symbol;
+    this.stats = new MarketStats(models.statsHalfLifeBars);
+  }
+
+  /** Close time of the last processed bar (orders may not be submitted before it). */
+  get lastBarClose(): number {
+    return this.lastBarEnd;
+  }
+
+  /**
+   * Submits an order at `ts`. Malformed orders (negative quantity, NaN price, wrong symbol) throw
+   * ORDER_INVALID; filter failures, timeouts and missing prices are returned as coded errors.
+   * Resubmitting a known clientOrderId returns the existing order.
+   */
+  submit(req: OrderRequest, ts: number): Result<Order, TradelabError> {
+    validateOrderRequest(req);
+    if (req.symbol !== this.symbol) {
+      throw new OrderError("ORDER_INVALID", `order ${req.clientOrderId}: symbol ${req.symbol} sent to the ${this.symbol} engine`, { details: { symbol: req.symbol } });
+    }
+    if (!Number.isFinite(ts)) throw new InvariantError(`order ${req.clientOrderId}: submission time ${ts} is not finite`);
+    if (ts < this.lastBarEnd) {
+      throw new InvariantError(`order ${req.clientOrderId} submitted at ${ts}, before the last processed bar closed (${this.lastBarEnd})`, { symbol: this.symbol });
+    }
+    const known = this.orders.get(req.clientOrderId);
+    if (known !== undefined) return ok(known.order);
+    let order = transition(createOrder(req, ts), "submitted", ts);
+    const market = req.type === "market";
+    const f = this.m.filters;
+    if (f !== null) {
+      const ref = this.stats.lastClose;
+      if (market && !(ref > 0)) return this.reject(order, ts, new TradelabError("ORDER_REJECTED", `no market price for ${this.symbol} yet: a market order needs at least one bar`, { details: { symbol: this.symbol } }));
+      if (!f.conform(req.side, market, req.qty, req.price ?? Number.NaN, ref, this.out)) {
+        return this.reject(order, ts, filterError(this.symbol, req.side, this.out, req.clientOrderId));
+      }
+      order = { ...order, qty: this.out.qty, ...(market ? {} : { price: this.out.price }) };
+    }
+    const latency = this.m.latency.sample(ts);
+    if (latency === Number.POSITIVE_INFINITY) {
+      return this.reject(order, ts, new TradelabError("VENUE_TIMEOUT", `order ${req.clientOrderId}: every attempt timed out`, { retryable: true, details: { symbol: this.symbol } }));
+    }
+    const w: Working = { order, submitTs: ts, arrivalTs: ts + latency, arrived: false, queueAhead: 0 };
+    this.orders.set(req.clientOrderId, w);
+    this.active.push(w);
+    this.listener.onOrder?.(order);
+    return ok(order);
+  }
+
+  /** Cancels an open order at `ts` (an order still in flight is cancelled before it arrives). */
+  cancel(clientOrderId: string, ts: number): Result<Order, TradelabError> {
+    const w = this.orders.get(clientOrderId);
+    if (w === undefined) return err(new TradelabError("ORDER_NOT_FOUND", `unknown order ${clientOrderId} in ${this.symbol}`, { details: { clientOrderId, symbol: this.symbol } }));
+    if (isTerminal(w.order.status)) {
+      return err(new TradelabError("ORDER_REJECTED", `order ${clientOrderId} is already ${w.order.status}`, { details: { clientOrderId, status: w.order.status } }));
+    }
+    this.update(w, transition(w.order, "canceled", Math.max(ts, w.order.updatedTs)));
+    this.active = this.active.filter((x) => x !== w);
+    return ok(w.order);
+  }
+
+  getOrder(clientOrderId: string): Order | undefined {
+    return this.orders.get(clientOrderId)?.order;
+  }
+
+  openOrders(): Order[] {
+    return this.active.map((w) => w.order);
+  }
+
+  /** Processes one closed bar: matches working orders against it, then updates market statistics. */
+  onBar(ts: number, open: number, high: number, low: number, close: number, volume: number): void {
+    if (!(open > 0 && high > 0 && low > 0 && close > 0 && volume >= 0) || !(high >= low) || !Number.isFinite(high) || !Number.isFinite(volume)) {
+      throw new DataError(`${this.symbol} bar at ${ts}: invalid OHLCV (${open}, ${high}, ${low}, ${close}, ${volume})`, { symbol: this.symbol, ts });
+    }
+    if (!(ts > this.lastBarTs)) throw new DataError(`${this.symbol} bar at ${ts} does not come after the previous bar (${this.lastBarTs})`, { symbol: this.symbol, ts });
+    const end = ts + this.m.timeframeMs;
+    if (this.active.length > 0) this.matchBar(ts, end, open, high, low, close, volume);
+    this.stats.update(high, low, close, volume);
+    this.lastBarTs = ts;
+    this.lastBarEnd = end;
+  }
+
+  private matchBar(ts: number, end: number, open: number, high: number, low: number, close: number, volume: number): void {
+    let used = 0;
+    let anyDone = false;
+    for (const w of this.active) {
+      if (w.arrivalTs >= end) continue;
+      const firstBar = !w.arrived;
+      const fillTs = w.arrivalTs > ts ? w.arrivalTs : ts;
+      const o = w.order;
+      if (firstBar) {
+        w.arrived = true;
+        const frac = (fillTs - ts) / this.m.timeframeMs;
+        const px = this.m.intrabar.priceAt(open, high, low, close, frac);
+        const marketable = o.type === "market" || (o.side === "buy" ? o.price! >= px : o.price! <= px);
+        if (marketable) {
+          used += this.take(w, fillTs, px, volume, used);
+        } else if (o.timeInForce === "GTC") {
+          this.update(w, transition(o, "accepted", fillTs));
+          w.queueAhead = this.m.fill.initialQueue(volume);
+          used += this.rest(w, fillTs, open, high, low, volume, used, true);
+        }
+      } else if (o.type === "market") {
+        used += this.take(w, ts, this.m.intrabar.priceAt(open, high, low, close, 0), volume, used);
+      } else {
+        used += this.rest(w, ts, open, high, low, volume, used, false);
+      }
+      if (!isTerminal(w.order.status) && (w.order.timeInForce !== "GTC" || (w.order.type === "market" && !this.m.fill.carryRemainder))) {
+        this.update(w, transition(w.order, "expired", fillTs));
+      }
+      if (isTerminal(w.order.status)) anyDone = true;
+    }
+    if (anyDone) this.active = this.active.filter((w) => !isTerminal(w.order.status));
+  }
+
+  /** Takes liquidity at `ref` plus slippage, up to the bar's remaining capacity. Returns the quantity filled. */
+  private take(w: Working, ts: number, ref: number, volume: number, used: number): number {
+    const o = w.order;
+    const remaining = remainingQty(o);
+    const cap = this.m.fill.capacity(volume, used);
+    if (o.timeInForce === "FOK" && cap < remaining) return 0;
+    let q = remaining <= cap ? remaining : cap;
+    if (q < remaining && this.m.filters !== null) q = this.m.filters.roundQty(q, o.type === "market");
+    if (!(q > 0)) return 0;
+    const s = this.slip;
+    s.side = o.side;
+    s.qty = q;
+    s.price = ref;
+    s.hourOfWeek = hourOfWeek(ts);
+    s.sigma = this.stats.sigma;
+    s.volume = this.stats.volume;
+    s.lastRangeBps = this.stats.lastRangeBps;
+    s.quoteSpreadBps = this.quoteSpreadBps;
+    let price = applySlippage(o.side, ref, this.m.slippage.bps(s));
+    if (o.type === "limit") price = o.side === "buy" ? Math.min(price, o.price!) : Math.max(price, o.price!);
+    this.emitFill(w, ts, q, ref, price, "taker");
+    return q;
+  }
+
+  /** A resting limit order against one bar (maker). Returns the quantity filled. */
+  private rest(w: Working, ts: number, open: number, high: number, low: number, volume: number, used: number, arrivalBar: boolean): number {
+    const o = w.order;
+    const fm = this.m.fill;
+    const limit = o.price!;
+    if (!fm.reached(o.side, limit, high, low)) return 0;
+    let avail = fm.capacity(volume, used);
+    if (fm.queueAware) {
+      const level = fm.levelVolume(o.side, limit, high, low, volume, this.m.filters?.instrument.tickSize ?? 0);
+      const eaten = Math.min(w.queueAhead, level);
+      w.queueAhead -= eaten;
+      avail = Math.min(avail, level - eaten);
+    }
+    const remaining = remainingQty(o);
+    let q = remaining <= avail ? remaining : avail;
+    if (q < remaining && this.m.filters !== null) q = this.m.filters.roundQty(q, false);
+    if (!(q > 0)) return 0;
+    const price = arrivalBar ? limit : fm.limitPrice(o.side, limit, open);
+    this.emitFill(w, ts, q, limit, price, "maker");
+    return q;
+  }
+
+  private emitFill(w: Working, ts: number, qty: number, requested: number, price: number, liquidity: Liquidity): void {
+    const o = w.order;
+    const fee = this.m.fees.fee(o.side, qty, price, liquidity);
+    const slippageCost = o.side === "buy" ? (price - requested) * qty : (requested - price) * qty;
+    const fill: Fill = {
+      ts,
+      symbol: this.symbol,
+      clientOrderId: o.clientOrderId,
+      side: o.side,
+      qty,
+      requestedPrice: requested,
+      price,
+      fee,
+      feeAsset: this.m.feeAsset,
+      slippageCost,
+      latencyMs: ts - w.submitTs,
+      liquidity,
+      tradeId: `${this.symbol}-${++this.fillSeq}`,
+    };
+    w.order = applyFill(o, qty, price, ts);
+    this.listener.onFill?.(fill, w.order);
+    this.listener.onOrder?.(w.order);
+  }
+
+  private update(w: Working, next: Order): void {
+    w.order = next;
+    this.listener.onOrder?.(next);
+  }
+
+  private reject(order: Order, ts: number, e: TradelabError): Result<Order, TradelabError> {
+    // like a venue, a rejected order is not kept: resubmitting its id is a new attempt
+    this.listener.onOrder?.(transition(order, "rejected", ts, { rejectReason: e.message }));
+    return err(e);
+  }
+}

@@ -1,0 +1,233 @@
+import type { BarColumns } from "../core/bar";
+import { InvariantError } from "../core/errors";
+import type { Side } from "../core/market";
+import { newFilterOutcome } from "./filters";
+import { MarketStats } from "./market-stats";
+import { applySlippage, newSlippageInput } from "./slippage-model";
+import type { SymbolModels } from "./symbol-models";
+import { hourOfWeek } from "./time";
+
+export interface KernelOptions {
+  initialCash: number;
+  /** |position notional| / equity at a target of +-1. Default 1. */
+  leverage?: number;
+  /** Skip rebalances whose notional is at most this fraction of equity. Default 0. */
+  rebalanceBand?: number;
+}
+
+/** Per-bar output columns (length >= bars). Optional ones are written only when given. */
+export interface KernelOutputs {
+  /** Position (base units) after bar i's fill. */
+  position: Float64Array;
+  /** Equity at bar i's close, net of every fee and slippage so far. */
+  equity: Float64Array;
+  cash?: Float64Array;
+  /** Signed quantity filled in bar i (0 = none). */
+  fillQty?: Float64Array;
+  fillPrice?: Float64Array;
+  requestedPrice?: Float64Array;
+  fee?: Float64Array;
+  slippageCost?: Float64Array;
+  latencyMs?: Float64Array;
+}
+
+export interface KernelSummary {
+  bars: number;
+  fills: number;
+  /** Decisions whose order failed the exchange filters (MIN_NOTIONAL, LOT_SIZE...). */
+  filterRejections: number;
+  timeouts: number;
+  fees: number;
+  slippage: number;
+  /** Sum of filled notional. */
+  turnover: number;
+  finalCash: number;
+  finalPosition: number;
+  finalEquity: number;
+}
+
+const POS_EPS = 1e-12;
+
+/** Order size toward a target: target * equity * leverage / price - position (signed, base units). */
+export function targetDelta(target: number, equity: number, leverage: number, price: number, position: number): number {
+  const want = equity > 0 ? (target * equity * leverage) / price : 0;
+  return want - position;
+}
+
+/**
+ * The vectorised execution kernel for target positions over one symbol's bars. A target decided
+ * at bar i's close becomes an IOC market order: filters, latency, then a fill in the bar containing
+ * the arrival at the intrabar price plus slippage, capped by participation; what cannot fill is
+ * re-decided at the next close. Same models and arithmetic as the MatchingEngine (an IOC market
+ * order per decision, open orders cancelled before each new decision), over typed arrays with no
+ * allocation per bar. Use `step` from an env, `run` for a whole series.
+ */
+export class VectorKernel {
+  cash = 0;
+  position = 0;
+  equity = 0;
+  /** Fill of the last step (0 when none). */
+  lastFillQty = 0;
+  lastFillPrice = 0;
+  lastRequestedPrice = 0;
+  lastFee = 0;
+  lastSlippageCost = 0;
+  lastLatencyMs = 0;
+  readonly summary: KernelSummary;
+  private readonly stats: MarketStats;
+  private readonly leverage: number;
+  private readonly band: number;
+  private readonly out = newFilterOutcome();
+  private readonly slip = newSlippageInput();
+  private pendingQty = 0;
+  private pendingSubmitTs = 0;
+  private pendingArrivalTs = 0;
+  private lastTs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly m: SymbolModels,
+    private readonly opts: KernelOptions,
+  ) {
+    this.stats = new MarketStats(m.statsHalfLifeBars);
+    this.leverage = opts.leverage ?? 1;
+    this.band = opts.rebalanceBand ?? 0;
+    if (!(opts.initialCash > 0) || !(this.leverage > 0) || !(this.band >= 0)) {
+      throw new InvariantError(`kernel needs initialCash > 0, leverage > 0, rebalanceBand >= 0 (got ${opts.initialCash}, ${this.leverage}, ${this.band})`);
+    }
+    this.summary = { bars: 0, fills: 0, filterRejections: 0, timeouts: 0, fees: 0, slippage: 0, turnover: 0, finalCash: 0, finalPosition: 0, finalEquity: 0 };
+    this.reset();
+  }
+
+  reset(cash = this.opts.initialCash): void {
+    this.cash = cash;
+    this.position = 0;
+    this.equity = cash;
+    this.pendingQty = 0;
+    this.lastTs = Number.NEGATIVE_INFINITY;
+    this.stats.reset();
+    const s = this.summary;
+    s.bars = s.fills = s.filterRejections = s.timeouts = s.fees = s.slippage = s.turnover = 0;
+  }
+
+  /**
+   * Bar i: fills the order decided at the previous close, updates market statistics, marks equity
+   * at the close, then decides toward `target` (NaN = keep position and any order in flight).
+   * Returns the equity at bar i's close. `quoteSpreadBps` is NaN when no quote is known.
+   */
+  step(c: BarColumns, i: number, target: number, quoteSpreadBps = Number.NaN): number {
+    const ts = c.ts[i]!;
+    const open = c.open[i]!;
+    const high = c.high[i]!;
+    const low = c.low[i]!;
+    const close = c.close[i]!;
+    const volume = c.volume[i]!;
+    if (!(ts > this.lastTs) || !(open > 0 && high >= low && low > 0 && close > 0 && volume >= 0) || !Number.isFinite(high + volume)) {
+      throw new InvariantError(`${this.m.symbol} bar ${i} at ${ts}: invalid or out-of-order OHLCV`, { symbol: this.m.symbol, index: i, ts });
+    }
+    this.lastTs = ts;
+    const tf = this.m.timeframeMs;
+    const end = ts + tf;
+    this.lastFillQty = 0;
+    if (this.pendingQty !== 0 && this.pendingArrivalTs < end) this.fill(ts, open, high, low, close, volume, quoteSpreadBps);
+    this.stats.update(high, low, close, volume);
+    const eq = this.cash + this.position * close;
+    this.equity = eq;
+    this.summary.bars++;
+    if (target === target) this.decide(target, eq, close, end);
+    return eq;
+  }
+
+  private fill(ts: number, open: number, high: number, low: number, close: number, volume: number, spread: number): void {
+    const m = this.m;
+    const side: Side = this.pendingQty > 0 ? "buy" : "sell";
+    const remaining = side === "buy" ? this.pendingQty : -this.pendingQty;
+    this.pendingQty = 0; // IOC: whatever does not fill now is dropped
+    const fillTs = this.pendingArrivalTs > ts ? this.pendingArrivalTs : ts;
+    const ref = m.intrabar.priceAt(open, high, low, close, (fillTs - ts) / m.timeframeMs);
+    const cap = m.fill.capacity(volume, 0);
+    let q = remaining <= cap ? remaining : cap;
+    if (q < remaining && m.filters !== null) q = m.filters.roundQty(q, true);
+    if (!(q > 0)) return;
+    const s = this.slip;
+    s.side = side;
+    s.qty = q;
+    s.price = ref;
+    s.hourOfWeek = hourOfWeek(fillTs);
+    s.sigma = this.stats.sigma;
+    s.volume = this.stats.volume;
+    s.lastRangeBps = this.stats.lastRangeBps;
+    s.quoteSpreadBps = spread;
+    const price = applySlippage(side, ref, m.slippage.bps(s));
+    const fee = m.fees.fee(side, q, price, "taker");
+    const dq = side === "buy" ? q : -q;
+    this.cash = this.cash - dq * price - fee;
+    const pos = this.position + dq;
+    this.position = Math.abs(pos) < POS_EPS ? 0 : pos;
+    const slipCost = side === "buy" ? (price - ref) * q : (ref - price) * q;
+    this.lastFillQty = dq;
+    this.lastFillPrice = price;
+    this.lastRequestedPrice = ref;
+    this.lastFee = fee;
+    this.lastSlippageCost = slipCost;
+    this.lastLatencyMs = fillTs - this.pendingSubmitTs;
+    const sm = this.summary;
+    sm.fills++;
+    sm.fees += fee;
+    sm.slippage += slipCost;
+    sm.turnover += q * price;
+  }
+
+  private decide(target: number, eq: number, close: number, now: number): void {
+    this.pendingQty = 0; // a new decision replaces any order still in flight
+    const delta = targetDelta(target, eq, this.leverage, close, this.position);
+    const size = delta < 0 ? -delta : delta;
+    if (!(size * close > this.band * (eq > 0 ? eq : 0))) return;
+    const side: Side = delta > 0 ? "buy" : "sell";
+    let qty = size;
+    const f = this.m.filters;
+    if (f !== null) {
+      if (!f.conform(side, true, size, Number.NaN, close, this.out)) {
+        if (!(this.out.reason === "LOT_SIZE" && this.out.qty === 0)) this.summary.filterRejections++;
+        return;
+      }
+      qty = this.out.qty;
+    }
+    const lat = this.m.latency.sample(now);
+    if (lat === Number.POSITIVE_INFINITY) {
+      this.summary.timeouts++;
+      return;
+    }
+    this.pendingQty = side === "buy" ? qty : -qty;
+    this.pendingSubmitTs = now;
+    this.pendingArrivalTs = now + lat;
+  }
+
+  /** Runs every bar with `targets[i]` decided at bar i's close; fills `out` (allocated when absent). */
+  run(c: BarColumns, targets: Float64Array, out?: KernelOutputs, quoteSpreadBps?: Float64Array): { outputs: KernelOutputs; summary: KernelSummary } {
+    const n = c.length;
+    if (targets.length < n) throw new InvariantError(`targets has ${targets.length} values for ${n} bars`);
+    const o = out ?? { position: new Float64Array(n), equity: new Float64Array(n) };
+    if (o.position.length < n || o.equity.length < n) throw new InvariantError(`kernel outputs shorter than ${n} bars`);
+    const { cash, fillQty, fillPrice, requestedPrice, fee, slippageCost, latencyMs } = o;
+    const detail = fillQty !== undefined || fillPrice !== undefined || requestedPrice !== undefined || fee !== undefined || slippageCost !== undefined || latencyMs !== undefined;
+    for (let i = 0; i < n; i++) {
+      o.equity[i] = this.step(c, i, targets[i]!, quoteSpreadBps === undefined ? Number.NaN : quoteSpreadBps[i]!);
+      o.position[i] = this.position;
+      if (cash !== undefined) cash[i] = this.cash;
+      if (detail) {
+        const filled = this.lastFillQty !== 0;
+        if (fillQty !== undefined) fillQty[i] = this.lastFillQty;
+        if (fillPrice !== undefined) fillPrice[i] = filled ? this.lastFillPrice : 0;
+        if (requestedPrice !== undefined) requestedPrice[i] = filled ? this.lastRequestedPrice : 0;
+        if (fee !== undefined) fee[i] = filled ? this.lastFee : 0;
+        if (slippageCost !== undefined) slippageCost[i] = filled ? this.lastSlippageCost : 0;
+        if (latencyMs !== undefined) latencyMs[i] = filled ? this.lastLatencyMs : 0;
+      }
+    }
+    const s = this.summary;
+    s.finalCash = this.cash;
+    s.finalPosition = this.position;
+    s.finalEquity = this.equity;
+    return { outputs: o, summary: { ...s } };
+  }
+}
