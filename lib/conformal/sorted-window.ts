@@ -2,8 +2,9 @@ import { InvariantError } from "../core/errors";
 
 /**
  * The last `capacity` values in arrival order, also kept sorted, so any order statistic of the
- * window is one array read. A push is a binary search plus one `copyWithin` over the sorted array
- * (a memmove: about a microsecond for 10k doubles), never a re-sort. No allocation after construction.
+ * window is one array read. A push is two binary searches plus one `copyWithin` over the values
+ * between the evicted and the new value's positions (a memmove, n / 3 values on average: about a
+ * microsecond at 10k doubles), never a re-sort. No allocation after construction.
  */
 export class SortedWindow {
   readonly capacity: number;
@@ -27,18 +28,17 @@ export class SortedWindow {
   /** Adds a value; when full, the oldest value leaves. Returns the evicted value, or NaN if none. */
   push(x: number): number {
     if (Number.isNaN(x)) throw new InvariantError("SortedWindow.push: NaN value");
-    let evicted = Number.NaN;
     if (this.count === this.capacity) {
-      evicted = this.ring[this.head]!;
-      this.removeSorted(evicted);
+      const evicted = this.ring[this.head]!;
+      this.replaceSorted(evicted, x);
       this.ring[this.head] = x;
       this.head = (this.head + 1) % this.capacity;
-    } else {
-      this.ring[(this.head + this.count) % this.capacity] = x;
-      this.count++;
+      return evicted;
     }
+    this.ring[(this.head + this.count) % this.capacity] = x;
+    this.count++;
     this.insertSorted(x);
-    return evicted;
+    return Number.NaN;
   }
 
   /** The k-th smallest value, k 1-based in [1, size]. */
@@ -78,12 +78,20 @@ export class SortedWindow {
     this.sortedLen = n + 1;
   }
 
-  private removeSorted(x: number): void {
+  /** Swaps `out` for `x` with one memmove over the values between their two positions. */
+  private replaceSorted(out: number, x: number): void {
     const n = this.sortedLen;
-    const pos = this.lowerBound(x, n);
-    if (pos >= n || this.sorted[pos] !== x) throw new InvariantError("SortedWindow: evicted value missing from the sorted view", { value: x });
-    this.sorted.copyWithin(pos, pos + 1, n);
-    this.sortedLen = n - 1;
+    const p = this.lowerBound(out, n);
+    if (p >= n || this.sorted[p] !== out) throw new InvariantError("SortedWindow: evicted value missing from the sorted view", { value: out });
+    if (x >= out) {
+      const q = this.upperBound(x, n); // > p, since sorted[p] = out <= x
+      this.sorted.copyWithin(p, p + 1, q);
+      this.sorted[q - 1] = x;
+    } else {
+      const q = this.upperBound(x, p); // every value from p on is >= out > x
+      this.sorted.copyWithin(q + 1, q, p);
+      this.sorted[q] = x;
+    }
   }
 
   /** First index in sorted[0, n) whose value is > x. */
