@@ -238,8 +238,11 @@ class UpdateTracker {
     const replay = u.execution_id !== undefined && this.executions.has(u.execution_id);
     if (u.execution_id) this.executions.add(u.execution_id);
     if (!replay) {
-      const fill = parseTradeUpdateFill(u, order, this.reportedOf(order.clientOrderId).qty);
-      if (fill) this.report(fill);
+      const reported = this.reportedOf(order.clientOrderId).qty;
+      const fill = parseTradeUpdateFill(u, order, reported);
+      // A late update may carry a fill already counted in a later cumulative one: never overfill.
+      const ceiling = Math.max(order.filledQty, this.known.get(order.clientOrderId)?.filledQty ?? 0);
+      if (fill && reported + fill.qty <= ceiling + 1e-9 * Math.max(1, ceiling)) this.report(fill);
     }
     this.apply(order);
   }
@@ -283,7 +286,8 @@ class UpdateTracker {
   private apply(order: Order): void {
     const prev = this.known.get(order.clientOrderId);
     const stale = prev !== undefined && (order.filledQty < prev.filledQty || (isTerminal(prev.status) && !isTerminal(order.status)));
-    if (stale) return;
+    const same = prev !== undefined && prev.status === order.status && prev.filledQty === order.filledQty && prev.updatedTs === order.updatedTs;
+    if (stale || same) return;
     this.known.set(order.clientOrderId, order);
     this.handlers.onOrder?.({ type: "order", order });
   }
