@@ -69,6 +69,11 @@ export const conformalSchema = z
     calibrationUpdates: z.enum(["rolling", "frozen"]).default("rolling"),
     /** ACI step size gamma in alpha_{t+1} = alpha_t + gamma (alpha - err_t). Default 0.005. */
     gamma: z.number().finite().gt(0).max(1).default(0.005),
+    /**
+     * Bars between a forecast and its realised outcome (1: the next bar's return). An outcome enters
+     * the calibration only once realised, so later intervals never see it early. Default 1.
+     */
+    horizon: posInt.max(100_000).default(1),
     /** Number of most recent outcomes in the rolling coverage and width statistics. Default 1000. */
     coverageWindow: posInt.max(10_000_000).default(1000),
     /** Uncertainty-aware position sizing (off by default). */
