@@ -4,7 +4,7 @@ import { CoverageTracker, type CoverageStats } from "./coverage";
 import { conformalRank, intervalWidth, type Band } from "./quantile";
 import { referenceWidth, sizeTarget, type SizingDecision, type SizingInterval } from "./sizing";
 import { SortedWindow } from "./sorted-window";
-import { CONFORMAL_STATE_FORMAT, CONFORMAL_STATE_VERSION, parseConformalState, type ConformalState } from "./state";
+import { CONFORMAL_STATE_FORMAT, CONFORMAL_STATE_VERSION, decodeQhat, encodeQhat, parseConformalState, type ConformalState } from "./state";
 
 /** A calibrated interval for one forecast. */
 export interface ConformalInterval {
@@ -34,6 +34,13 @@ export interface ConformalMetrics extends CoverageStats {
   rollingCoverageGap: number;
 }
 
+/** A forecast band and the q-hat its interval was issued with, waiting for its outcome. */
+export interface PendingForecast {
+  lo: number;
+  hi: number;
+  qhat: number;
+}
+
 function assertFinite(name: string, v: number): void {
   if (!Number.isFinite(v)) throw new InvariantError(`conformal: ${name} must be finite, got ${v}`, { [name]: v });
 }
@@ -55,6 +62,8 @@ export class ConformalPredictor {
   private tracker: CoverageTracker;
   private alphaT: number;
   private updates = 0;
+  /** Forecasts issued by `forecast` whose outcomes are not yet realised, oldest first. */
+  private pending: PendingForecast[] = [];
 
   constructor(config: ConformalConfig) {
     this.config = Object.freeze({ ...config, sizing: Object.freeze({ ...config.sizing }) });
@@ -138,6 +147,32 @@ export class ConformalPredictor {
     return covered;
   }
 
+  /**
+   * Issues the interval for a forecast band and queues the forecast until its outcome is realised
+   * (`realise`, `horizon` bars later). At most `horizon` forecasts may wait: realise the oldest one
+   * before issuing more.
+   */
+  forecast(lo: number, hi: number): ConformalInterval {
+    if (this.pending.length >= this.config.horizon) {
+      throw new InvariantError(`conformal: ${this.pending.length} forecasts already await outcomes (horizon ${this.config.horizon}); realise the oldest first`);
+    }
+    const iv = this.interval(lo, hi);
+    this.pending.push({ lo, hi, qhat: iv.qhat });
+    return iv;
+  }
+
+  /** The realised outcome of the oldest queued forecast, judged against the interval it was issued. */
+  realise(y: number): boolean {
+    const f = this.pending.shift();
+    if (!f) throw new InvariantError("conformal: realise() without a pending forecast");
+    return this.observe(f.lo, f.hi, y, { lo: f.lo - f.qhat, hi: f.hi + f.qhat });
+  }
+
+  /** Number of forecasts awaiting their outcome. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
   stats(): CoverageStats {
     return this.tracker.stats();
   }
@@ -177,6 +212,7 @@ export class ConformalPredictor {
       updates: this.updates,
       scores: Array.from(this.scores.values()),
       coverage: this.tracker.toJSON(),
+      pending: this.pending.map((f) => ({ lo: f.lo, hi: f.hi, qhat: encodeQhat(f.qhat) })),
     };
   }
 
@@ -195,6 +231,9 @@ export class ConformalPredictor {
     p.alphaT = sameAlpha ? state.alphaT : cfg.alpha;
     p.updates = sameAlpha ? state.updates : 0;
     p.tracker = CoverageTracker.fromJSON(state.coverage, cfg.coverageWindow);
+    // forecasts beyond the new horizon would never be realised in order: keep the newest that fit
+    const pend = state.pending.slice(Math.max(0, state.pending.length - cfg.horizon));
+    p.pending = pend.map((f) => ({ lo: f.lo, hi: f.hi, qhat: decodeQhat(f.qhat) }));
     return p;
   }
 }

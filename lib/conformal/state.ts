@@ -23,6 +23,23 @@ export interface ConformalState {
   /** Conformity scores in the calibration window, oldest first. */
   scores: number[];
   coverage: CoverageTrackerState;
+  /** Forecasts awaiting their outcome, oldest first (q-hat as a number or "Infinity" / "-Infinity"). */
+  pending: { lo: number; hi: number; qhat: EncodedQhat }[];
+}
+
+/** q-hat in JSON: a finite number, or the unbounded cases spelled out (JSON has no Infinity). */
+export type EncodedQhat = number | "Infinity" | "-Infinity";
+
+export function encodeQhat(q: number): EncodedQhat {
+  if (q === Number.POSITIVE_INFINITY) return "Infinity";
+  if (q === Number.NEGATIVE_INFINITY) return "-Infinity";
+  return q;
+}
+
+export function decodeQhat(q: EncodedQhat): number {
+  if (q === "Infinity") return Number.POSITIVE_INFINITY;
+  if (q === "-Infinity") return Number.NEGATIVE_INFINITY;
+  return q;
 }
 
 const finite = z.number().finite();
@@ -54,10 +71,14 @@ const conformalStateSchema = z
     updates: count,
     scores: z.array(finite),
     coverage: coverageStateSchema,
+    pending: z.array(z.strictObject({ lo: finite, hi: finite, qhat: z.union([finite, z.literal("Infinity"), z.literal("-Infinity")]) })),
   })
   .superRefine((s, ctx) => {
     if (s.scores.length > s.config.calibrationWindow) {
       ctx.addIssue({ code: "custom", path: ["scores"], message: `has ${s.scores.length} entries, more than calibrationWindow ${s.config.calibrationWindow}` });
+    }
+    if (s.pending.length > s.config.horizon) {
+      ctx.addIssue({ code: "custom", path: ["pending"], message: `has ${s.pending.length} forecasts, more than horizon ${s.config.horizon}` });
     }
   });
 

@@ -72,5 +72,7 @@ describe("conformal state", () => {
     bad({ ...good, extra: 1 }, "(root)");
     bad({ ...good, coverage: { ...good.coverage, hits: [1], widths: [] } }, "coverage.widths");
     bad({ ...good, scores: new Array(301).fill(0) }, "scores");
+    bad({ ...good, pending: [{ lo: 0, hi: 1, qhat: "inf" }] }, "pending.0.qhat");
+    bad({ ...good, pending: [{ lo: 0, hi: 1, qhat: 0 }, { lo: 0, hi: 1, qhat: 0 }] }, "pending"); // horizon 1
   });
 });

@@ -73,3 +73,32 @@ describe("runConformal", () => {
     expect(() => runConformal(make(), [0], [1], [0], { targets: [1, 2] })).toThrow(RangeError);
   });
 });
+
+describe("forecast / realise queue", () => {
+  it("matches the batch run at horizon 3 and survives a save and restore in the middle", () => {
+    const d = data(5, 700);
+    const batch = runConformal(make({ horizon: 3 }), d.lo, d.hi, d.y);
+    let p = make({ horizon: 3 });
+    for (let i = 0; i < 700; i++) {
+      if (i >= 3) expect(p.realise(d.y[i - 3]!)).toBe(batch.covered[i - 3] === 1);
+      const iv = p.forecast(d.lo[i]!, d.hi[i]!);
+      expect(iv.lo).toBe(batch.lower[i]);
+      expect(iv.hi).toBe(batch.upper[i]);
+      if (i === 5 || i === 350) {
+        // restart: the pending forecasts (with +Infinity q-hats during warm-up) come back from JSON
+        p = ConformalPredictor.fromJSON(JSON.parse(JSON.stringify(p.toJSON())));
+        expect(p.pendingCount).toBe(3);
+      }
+    }
+  });
+
+  it("refuses more pending forecasts than the horizon, and a realise with none pending", () => {
+    const p = make({ horizon: 2 });
+    p.forecast(-1, 1);
+    p.forecast(-1, 1);
+    expect(() => p.forecast(-1, 1)).toThrow(/horizon 2/);
+    p.realise(0);
+    p.realise(0);
+    expect(() => p.realise(0)).toThrow(/without a pending forecast/);
+  });
+});
