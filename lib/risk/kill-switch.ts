@@ -4,7 +4,10 @@ import type { StateStore } from "../core/ports/state-store.port";
 export type KillCounter = "restErrors" | "wsErrors" | "rejectedOrders" | "staleIntervals" | "dailyLossBreaches";
 
 export interface KillSwitchConfig {
+  /** Limit per counter; absent or 0 = never trips on that counter. */
   limits: Partial<Record<KillCounter, number>>;
+  /** Count events over this rolling window, minutes; 0 or absent = since start or the last reset. */
+  windowMinutes?: number;
   /** Cancel open orders and flatten positions on trip (flatten is optional; cancel always happens). */
   flattenOnTrip?: boolean;
 }
@@ -16,6 +19,8 @@ export interface KillSwitchState {
   /** Who tripped it: a counter name, "flag-file", "cli" or "operator". */
   source: string;
   counters: Record<KillCounter, number>;
+  /** Event times per counter inside the window (only when a window is configured). */
+  events?: Partial<Record<KillCounter, number[]>>;
 }
 
 export const KILL_SWITCH_KEY = "kill_switch_state";
@@ -33,11 +38,12 @@ export class KillSwitch {
   constructor(
     private readonly cfg: KillSwitchConfig,
     private readonly store?: StateStore,
+    private readonly key: string = KILL_SWITCH_KEY,
   ) {}
 
   /** Loads the persisted state; a switch tripped before a restart is still tripped. */
   async load(): Promise<KillSwitchState> {
-    const saved = await this.store?.read<KillSwitchState>(KILL_SWITCH_KEY);
+    const saved = await this.store?.read<KillSwitchState>(this.key);
     if (saved) this.st = { ...saved, counters: { ...zeroCounters(), ...saved.counters } };
     return this.state;
   }
@@ -60,9 +66,18 @@ export class KillSwitch {
 
   /** Counts one event; trips when the counter reaches its limit. Returns true when this call tripped it. */
   async count(counter: KillCounter, now: number, by = 1): Promise<boolean> {
-    this.st.counters[counter] += by;
+    const windowMs = (this.cfg.windowMinutes ?? 0) * 60_000;
+    if (windowMs > 0) {
+      const events = (this.st.events ??= {});
+      const list = (events[counter] ??= []).filter((t) => t > now - windowMs);
+      for (let k = 0; k < by; k++) list.push(now);
+      events[counter] = list;
+      this.st.counters[counter] = list.length;
+    } else {
+      this.st.counters[counter] += by;
+    }
     const limit = this.cfg.limits[counter];
-    if (!this.st.tripped && limit !== undefined && this.st.counters[counter] >= limit) {
+    if (!this.st.tripped && limit !== undefined && limit > 0 && this.st.counters[counter] >= limit) {
       await this.trip(`${counter} reached ${this.st.counters[counter]} (limit ${limit})`, counter, now);
       return true;
     }
@@ -73,6 +88,7 @@ export class KillSwitch {
   /** Resets one counter after a healthy interval (e.g. a successful reconnect). */
   async clear(counter: KillCounter): Promise<void> {
     this.st.counters[counter] = 0;
+    if (this.st.events) delete this.st.events[counter];
     await this.persist();
   }
 
@@ -90,6 +106,6 @@ export class KillSwitch {
   }
 
   private async persist(): Promise<void> {
-    await this.store?.write(KILL_SWITCH_KEY, this.st);
+    await this.store?.write(this.key, this.st);
   }
 }

@@ -51,3 +51,18 @@ describe("KillSwitch", () => {
     expect(store.docs.has(KILL_SWITCH_KEY)).toBe(true);
   });
 });
+
+describe("KillSwitch windows", () => {
+  it("counts only events inside the rolling window and treats a 0 limit as off", async () => {
+    const ks = new KillSwitch({ limits: { restErrors: 3, wsErrors: 0 }, windowMinutes: 1 });
+    await ks.count("restErrors", 0);
+    await ks.count("restErrors", 30_000);
+    await ks.count("restErrors", 70_000); // the first event left the window
+    expect(ks.tripped).toBe(false);
+    expect(ks.state.counters.restErrors).toBe(2);
+    expect(await ks.count("restErrors", 80_000)).toBe(true);
+    const off = new KillSwitch({ limits: { wsErrors: 0 } });
+    for (let i = 0; i < 10; i++) await off.count("wsErrors", i);
+    expect(off.tripped).toBe(false);
+  });
+});
