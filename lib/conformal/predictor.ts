@@ -55,6 +55,10 @@ function assertFinite(name: string, v: number): void {
  * gamma (alpha - err_t), method "adaptive"; the split method keeps a = alpha) and, with rolling
  * updates, adds the CQR score max(lo - y, y - hi) to the window. ACI's long-run miscoverage over any T
  * consecutive outcomes is within (1 + 2 gamma) / (gamma T) of alpha, whatever the data.
+ *
+ * Live use: `forecast(lo, hi)` at each decision, `realise(y)` once the outcome of the forecast made
+ * `horizon` bars earlier is known; `toJSON` / `fromJSON` carry everything (window, alpha_t, coverage,
+ * pending forecasts) from a checkpoint into the live runner.
  */
 export class ConformalPredictor {
   readonly config: Readonly<ConformalConfig>;
