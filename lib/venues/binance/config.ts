@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { Secret } from "../../infra/http/secret";
+
+/** Which Binance API family a preset speaks: spot (/api/v3) or USD-M futures (/fapi). */
+export type BinanceProduct = "spot" | "usdm";
+
+export interface BinancePreset {
+  product: BinanceProduct;
+  restBaseUrl?: string;
+  wsBaseUrl?: string;
+  /** Default REQUEST_WEIGHT limit per minute (exchangeInfo rateLimits). */
+  weightLimitPerMinute: number;
+  /** Max klines per request. */
+  klinePageLimit: number;
+  realMoney: boolean;
+}
+
+/** Base URLs and limits per registry name. Spot numbers from rest-api.md; futures from the USD-M docs. */
+export const BINANCE_PRESETS: Record<string, BinancePreset> = {
+  binance: { product: "spot", restBaseUrl: "https://api.binance.com", wsBaseUrl: "wss://stream.binance.com:9443", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: true },
+  "binance-testnet": { product: "spot", restBaseUrl: "https://testnet.binance.vision", wsBaseUrl: "wss://stream.testnet.binance.vision", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: false },
+  "binance-futures": { product: "usdm", restBaseUrl: "https://fapi.binance.com", wsBaseUrl: "wss://fstream.binance.com", weightLimitPerMinute: 2400, klinePageLimit: 1500, realMoney: true },
+  "binance-futures-testnet": { product: "usdm", restBaseUrl: "https://testnet.binancefuture.com", wsBaseUrl: "wss://stream.binancefuture.com", weightLimitPerMinute: 2400, klinePageLimit: 1500, realMoney: false },
+  /** The local replay exchange: base URLs come from startReplayExchange(). */
+  replay: { product: "spot", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: false },
+};
+
+const secret = z
+  .string()
+  .min(1, "must not be empty")
+  .transform((s) => new Secret(s));
+
+const backoff = z.strictObject({
+  /** First delay, ms. Default 250. */
+  initialMs: z.number().int().min(0).default(250),
+  /** Largest delay, ms. Default 8000. */
+  maxMs: z.number().int().min(0).default(8000),
+});
+
+/**
+ * Binance adapter settings. Every default is here. Credentials are wrapped in Secret at parse time,
+ * so a logged or printed config shows only `abcd…(64)`.
+ */
+export const binanceConfigSchema = z.strictObject({
+  /** REST base URL. Default: the preset's (api.binance.com, testnet.binance.vision, ...). */
+  restBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** WebSocket streams base URL (without /ws or /stream). Default: the preset's. */
+  wsBaseUrl: z.url({ protocol: /^wss?$/ }).optional(),
+  /** API key (X-MBX-APIKEY). Required for execution and fee lookup. */
+  apiKey: secret.optional(),
+  /** API secret for HMAC-SHA256 request signing. */
+  apiSecret: secret.optional(),
+  /** recvWindow sent with signed requests, ms (Binance max 60 000). Default 5000. */
+  recvWindowMs: z.number().int().min(1).max(60_000).default(5000),
+  /** Per-request timeout, ms. Default 10 000. */
+  timeoutMs: z.number().int().positive().default(10_000),
+  /** Retries after the first attempt for retryable failures. Default 3. */
+  maxRetries: z.number().int().min(0).max(10).default(3),
+  /** Backoff between retries. */
+  retryBackoff: backoff.prefault({}),
+  /** A 429 Retry-After longer than this is returned as RATE_LIMITED instead of waited for, ms. Default 60 000. */
+  maxRetryAfterMs: z.number().int().min(0).default(60_000),
+  /** REQUEST_WEIGHT per minute. Default: the preset's (6000 spot, 2400 futures). */
+  weightLimitPerMinute: z.number().int().positive().optional(),
+  /** Fraction of the weight limit the adapter allows itself before waiting for the next minute. Default 0.9. */
+  weightHeadroom: z.number().gt(0).max(1).default(0.9),
+  /** Klines per history request. Default: the preset's maximum (1000 spot, 1500 futures). */
+  klinePageLimit: z.number().int().min(1).max(1500).optional(),
+  /** Re-measure the clock offset this often, ms (also after every -1021). 0 = only on start and -1021. Default 600 000. */
+  timeSyncIntervalMs: z.number().int().min(0).default(600_000),
+  /** Stream reconnect backoff. */
+  reconnect: z.strictObject({ initialMs: z.number().int().min(0).default(500), maxMs: z.number().int().min(0).default(30_000) }).prefault({}),
+  /** Reconnect a stream that delivered nothing (not even a ping) for this long, ms. 0 = off. Default 90 000. */
+  wsIdleTimeoutMs: z.number().int().min(0).default(90_000),
+  /** User data stream keep-alive period, ms (the listen key expires after 60 min). Default 1 800 000. */
+  listenKeyKeepAliveMs: z.number().int().positive().default(1_800_000),
+  /** Response detail for new orders. Default "FULL" (fills included). */
+  newOrderRespType: z.enum(["ACK", "RESULT", "FULL"]).default("FULL"),
+  /** Quote asset used to report spot holdings as positions (BTC -> BTCUSDT). Default "USDT". */
+  quoteAsset: z.string().min(1).default("USDT"),
+  /** How long exchangeInfo is cached, ms. Default 3 600 000. */
+  exchangeInfoTtlMs: z.number().int().min(0).default(3_600_000),
+  /** Fees reported when no credentials are configured (the account endpoint needs them), bps. */
+  defaultFees: z.strictObject({ makerBps: z.number().min(-100).max(1000).default(10), takerBps: z.number().min(-100).max(1000).default(10) }).prefault({}),
+});
+
+export type BinanceConfigInput = z.input<typeof binanceConfigSchema>;
+export type BinanceConfig = z.output<typeof binanceConfigSchema>;
+
+/** Config plus everything resolved from the preset: what the adapter actually runs with. */
+export interface ResolvedBinanceConfig extends Omit<BinanceConfig, "restBaseUrl" | "wsBaseUrl" | "weightLimitPerMinute" | "klinePageLimit"> {
+  venue: string;
+  product: BinanceProduct;
+  restBaseUrl: string;
+  wsBaseUrl: string;
+  weightLimitPerMinute: number;
+  klinePageLimit: number;
+}

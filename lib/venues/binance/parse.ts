@@ -1,0 +1,258 @@
+import type { z } from "zod";
+import type { Bar, Timeframe } from "../../core/bar";
+import { DataError, VenueError } from "../../core/errors";
+import type { Fill } from "../../core/fill";
+import type { Instrument } from "../../core/instrument";
+import type { Side } from "../../core/market";
+import type { Order, OrderStatus, OrderType, TimeInForce } from "../../core/order";
+import type { Balance } from "../../core/ports/execution.port";
+import { knownFilterSchemas } from "./schemas";
+import type { RawAccount, RawExecutionReport, RawKlineRow, RawMyTrade, RawOrder, RawOrderStatus, RawSymbolInfo, RawWsKline } from "./schemas";
+
+const RAW_LIMIT = 2000;
+
+/** Compact text of a raw payload for error details (never holds credentials: payloads are venue data). */
+export function rawText(raw: unknown): string {
+  const s = typeof raw === "string" ? raw : JSON.stringify(raw);
+  return s === undefined ? String(raw) : s.length > RAW_LIMIT ? `${s.slice(0, RAW_LIMIT)}…(${s.length} chars)` : s;
+}
+
+/**
+ * Validates a raw payload. On failure throws VenueError PARSE_ERROR whose message names the failing
+ * paths and whose details carry the raw payload, so a malformed frame can be inspected later.
+ */
+export function decode<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
+  throw new VenueError("PARSE_ERROR", `binance ${what}: unexpected payload (${issues.join("; ")})`, {
+    details: { venue: "binance", what, issues, raw: rawText(raw) },
+  });
+}
+
+/** Decimal string -> number; a non-finite result is corrupt data. */
+export function num(s: string, field: string): number {
+  const v = Number(s);
+  if (!Number.isFinite(v)) throw new DataError(`binance: ${field} is not a finite number: ${s}`, { field, value: s });
+  return v;
+}
+
+/** Kline REST row -> Bar plus its close time (ms, inclusive). */
+export function barFromKlineRow(r: RawKlineRow): { bar: Bar; closeTime: number } {
+  const bar: Bar = {
+    ts: r[0],
+    open: num(r[1], "open"),
+    high: num(r[2], "high"),
+    low: num(r[3], "low"),
+    close: num(r[4], "close"),
+    volume: num(r[5], "volume"),
+    quoteVolume: num(r[7], "quoteVolume"),
+    trades: r[8],
+    takerBuyVolume: num(r[9], "takerBuyVolume"),
+  };
+  return { bar, closeTime: r[6] };
+}
+
+export function barFromWsKline(e: RawWsKline): Bar {
+  const k = e.k;
+  return {
+    ts: k.t,
+    open: num(k.o, "open"),
+    high: num(k.h, "high"),
+    low: num(k.l, "low"),
+    close: num(k.c, "close"),
+    volume: num(k.v, "volume"),
+    quoteVolume: num(k.q, "quoteVolume"),
+    trades: k.n,
+    takerBuyVolume: num(k.V, "takerBuyVolume"),
+  };
+}
+
+/** Binance interval names equal ours for every timeframe the core knows. */
+export function intervalOf(tf: Timeframe): string {
+  return tf;
+}
+
+function filter<K extends keyof typeof knownFilterSchemas>(s: RawSymbolInfo, type: K): z.output<(typeof knownFilterSchemas)[K]> | undefined {
+  const raw = s.filters.find((f) => f.filterType === type);
+  if (raw === undefined) return undefined;
+  return decode(knownFilterSchemas[type] as z.ZodType, raw, `exchangeInfo ${s.symbol} ${type}`) as z.output<(typeof knownFilterSchemas)[K]>;
+}
+
+/** exchangeInfo symbol -> Instrument (PRICE_FILTER, LOT_SIZE, MARKET_LOT_SIZE, MIN_NOTIONAL/NOTIONAL, PERCENT_PRICE_BY_SIDE). */
+export function instrumentFromSymbol(s: RawSymbolInfo, venue: string): Instrument {
+  const price = filter(s, "PRICE_FILTER");
+  const lot = filter(s, "LOT_SIZE");
+  const mlot = filter(s, "MARKET_LOT_SIZE");
+  const minN = filter(s, "MIN_NOTIONAL");
+  const notional = filter(s, "NOTIONAL");
+  const pps = filter(s, "PERCENT_PRICE_BY_SIDE");
+  const inst: Instrument = {
+    symbol: s.symbol,
+    venue,
+    assetClass: "crypto",
+    baseAsset: s.baseAsset,
+    quoteAsset: s.quoteAsset,
+    tickSize: price ? num(price.tickSize, "tickSize") : 0,
+    stepSize: lot ? num(lot.stepSize, "stepSize") : 0,
+    minQty: lot ? num(lot.minQty, "minQty") : 0,
+    maxQty: lot ? num(lot.maxQty, "maxQty") : Number.POSITIVE_INFINITY,
+    minNotional: 0,
+  };
+  if (notional) {
+    inst.minNotional = num(notional.minNotional, "minNotional");
+    if (notional.maxNotional !== undefined) inst.maxNotional = num(notional.maxNotional, "maxNotional");
+    if (notional.applyMinToMarket !== undefined) inst.applyMinToMarket = notional.applyMinToMarket;
+  } else if (minN) {
+    const v = minN.minNotional ?? minN.notional;
+    if (v !== undefined) inst.minNotional = num(v, "minNotional");
+    if (minN.applyToMarket !== undefined) inst.applyMinToMarket = minN.applyToMarket;
+  }
+  if (mlot) {
+    // Binance sends zeros in MARKET_LOT_SIZE to mean "same as LOT_SIZE".
+    const [mmin, mmax, mstep] = [num(mlot.minQty, "marketMinQty"), num(mlot.maxQty, "marketMaxQty"), num(mlot.stepSize, "marketStepSize")];
+    if (mmin > 0) inst.marketMinQty = mmin;
+    if (mmax > 0) inst.marketMaxQty = mmax;
+    if (mstep > 0) inst.marketStepSize = mstep;
+  }
+  if (pps) {
+    inst.percentPrice = {
+      bidUp: num(pps.bidMultiplierUp, "bidMultiplierUp"),
+      bidDown: num(pps.bidMultiplierDown, "bidMultiplierDown"),
+      askUp: num(pps.askMultiplierUp, "askMultiplierUp"),
+      askDown: num(pps.askMultiplierDown, "askMultiplierDown"),
+    };
+  }
+  return inst;
+}
+
+const STATUS: Record<RawOrderStatus, OrderStatus> = {
+  NEW: "accepted",
+  PENDING_NEW: "submitted",
+  PARTIALLY_FILLED: "partially_filled",
+  FILLED: "filled",
+  CANCELED: "canceled",
+  PENDING_CANCEL: "cancelling",
+  REJECTED: "rejected",
+  EXPIRED: "expired",
+  EXPIRED_IN_MATCH: "expired",
+};
+
+export function orderStatusOf(s: RawOrderStatus): OrderStatus {
+  return STATUS[s];
+}
+
+export function sideOf(s: "BUY" | "SELL"): Side {
+  return s === "BUY" ? "buy" : "sell";
+}
+
+function orderTypeOf(t: string | undefined): OrderType {
+  return t === "MARKET" ? "market" : "limit";
+}
+
+function tifOf(t: string | undefined): TimeInForce {
+  return t === "IOC" || t === "FOK" ? t : "GTC";
+}
+
+/**
+ * Order response / query -> Order. ACK responses carry no status or quantities: `fallback` (the
+ * request as sent) supplies them and the status is "accepted".
+ */
+export function orderFromRaw(r: RawOrder, fallback?: Partial<Order>): Order {
+  const type = r.type !== undefined ? orderTypeOf(r.type) : (fallback?.type ?? "limit");
+  const qty = r.origQty !== undefined ? num(r.origQty, "origQty") : (fallback?.qty ?? 0);
+  const filled = r.executedQty !== undefined ? num(r.executedQty, "executedQty") : 0;
+  const quote = r.cummulativeQuoteQty !== undefined ? num(r.cummulativeQuoteQty, "cummulativeQuoteQty") : 0;
+  const created = r.time ?? r.transactTime ?? fallback?.createdTs ?? 0;
+  const o: Order = {
+    clientOrderId: r.clientOrderId,
+    symbol: r.symbol,
+    side: r.side !== undefined ? sideOf(r.side) : (fallback?.side ?? "buy"),
+    type,
+    qty,
+    timeInForce: r.timeInForce !== undefined ? tifOf(r.timeInForce) : (fallback?.timeInForce ?? "GTC"),
+    status: r.status !== undefined ? orderStatusOf(r.status) : "accepted",
+    filledQty: filled,
+    avgPrice: filled > 0 ? quote / filled : 0,
+    createdTs: created,
+    updatedTs: r.updateTime ?? r.transactTime ?? created,
+    venueOrderId: String(r.orderId),
+  };
+  if (type === "limit") o.price = r.price !== undefined ? num(r.price, "price") : fallback?.price;
+  return o;
+}
+
+/** Converts a commission to quote currency when it is paid in the quote or base asset. */
+export function feeInQuote(amount: number, asset: string | null, price: number, inst: Pick<Instrument, "baseAsset" | "quoteAsset"> | undefined): { fee: number; feeAsset: string } {
+  const a = asset ?? inst?.quoteAsset ?? "";
+  if (inst && a === inst.baseAsset) return { fee: amount * price, feeAsset: inst.quoteAsset };
+  return { fee: amount, feeAsset: a };
+}
+
+/** Context the venue does not send but a Fill records (see Fill): what was asked and when. */
+export interface FillContext {
+  requestedPrice?: number;
+  submittedTs?: number;
+  instrument?: Pick<Instrument, "baseAsset" | "quoteAsset">;
+}
+
+function makeFill(f: Omit<Fill, "slippageCost" | "requestedPrice" | "latencyMs">, ctx: FillContext): Fill {
+  const requested = ctx.requestedPrice ?? f.price;
+  const slip = (f.side === "buy" ? f.price - requested : requested - f.price) * f.qty;
+  return { ...f, requestedPrice: requested, slippageCost: slip, latencyMs: ctx.submittedTs !== undefined ? Math.max(0, f.ts - ctx.submittedTs) : 0 };
+}
+
+/** executionReport with x=TRADE -> Fill. */
+export function fillFromExecutionReport(e: RawExecutionReport, ctx: FillContext = {}): Fill {
+  const price = num(e.L, "L");
+  const { fee, feeAsset } = feeInQuote(num(e.n, "n"), e.N, price, ctx.instrument);
+  return makeFill(
+    { ts: e.T, symbol: e.s, clientOrderId: e.c, side: sideOf(e.S), qty: num(e.l, "l"), price, fee, feeAsset, liquidity: e.m ? "maker" : "taker", tradeId: String(e.t) },
+    ctx,
+  );
+}
+
+/** A fill inside a FULL new-order response -> Fill. */
+export function fillFromOrderFill(
+  r: RawOrder,
+  f: { price: string; qty: string; commission: string; commissionAsset: string; tradeId: number },
+  side: Side,
+  ctx: FillContext = {},
+): Fill {
+  const price = num(f.price, "price");
+  const { fee, feeAsset } = feeInQuote(num(f.commission, "commission"), f.commissionAsset, price, ctx.instrument);
+  const ts = r.transactTime ?? r.updateTime ?? 0;
+  return makeFill({ ts, symbol: r.symbol, clientOrderId: r.clientOrderId, side, qty: num(f.qty, "qty"), price, fee, feeAsset, liquidity: "taker", tradeId: String(f.tradeId) }, ctx);
+}
+
+/** GET myTrades entry -> Fill (the caller supplies the clientOrderId, which myTrades does not carry). */
+export function fillFromMyTrade(t: RawMyTrade, clientOrderId: string, ctx: FillContext = {}): Fill {
+  const price = num(t.price, "price");
+  const { fee, feeAsset } = feeInQuote(num(t.commission, "commission"), t.commissionAsset, price, ctx.instrument);
+  return makeFill(
+    { ts: t.time, symbol: t.symbol, clientOrderId, side: t.isBuyer ? "buy" : "sell", qty: num(t.qty, "qty"), price, fee, feeAsset, liquidity: t.isMaker ? "maker" : "taker", tradeId: String(t.id) },
+    ctx,
+  );
+}
+
+export function balancesFromAccount(a: RawAccount): Balance[] {
+  return a.balances.map((b) => ({ asset: b.asset, free: num(b.free, "free"), locked: num(b.locked, "locked") }));
+}
+
+/**
+ * Formats a quantity or price as a plain decimal string (never exponent notation), with at most the
+ * number of decimals of `step` when given (Binance rejects excess precision with -1111).
+ */
+export function formatDecimal(x: number, step?: number): string {
+  if (!Number.isFinite(x)) throw new DataError(`cannot send non-finite number ${x}`);
+  const decimals = step !== undefined && step > 0 ? decimalsOf(step) : 12;
+  const s = x.toFixed(Math.min(16, decimals));
+  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+}
+
+export function decimalsOf(step: number): number {
+  for (let d = 0; d <= 16; d++) {
+    if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-9) return d;
+  }
+  return 16;
+}

@@ -1,0 +1,8 @@
+import { BINANCE_VENUE_NAMES, binanceVenueDefinition } from "./binance/index";
+import type { VenueDefinition } from "./capabilities";
+
+/**
+ * The venues registered at start-up. One line per venue family: import its definitions from
+ * lib/venues/<venue>/index.ts and append them here.
+ */
+export const BUILTIN_VENUES: readonly VenueDefinition<object>[] = [...BINANCE_VENUE_NAMES.map((n) => binanceVenueDefinition(n))] as VenueDefinition<object>[];
