@@ -1,0 +1,141 @@
+import type { BarColumns } from "../../core/bar";
+import type { Fill } from "../../core/fill";
+import { DataError } from "../../core/errors";
+import type { ExecutionModels } from "../../sim/execution-models";
+import { ReplayClock } from "../../sim/replay-clock";
+import { SimulatedVenue } from "../../sim/simulated-venue";
+import type { AccountMode } from "../../sim/sim-account";
+import type { Policy } from "../strategies/policy";
+
+/** One symbol's bars for a run. */
+export interface BacktestSeries {
+  symbol: string;
+  bars: BarColumns;
+}
+
+export interface BacktestInput {
+  series: readonly BacktestSeries[];
+  timeframeMs: number;
+  /** A fresh policy per symbol (policies hold per-series state). */
+  policy: (symbol: string) => Policy;
+  models: ExecutionModels;
+  initialCash: number;
+  /** Quote currency of the account; default from the first symbol's instrument. */
+  quoteAsset?: string;
+  /** cash: spot rules (no shorting); margin: shorts allowed. Default cash. */
+  accountMode?: AccountMode;
+  /** Called every `progressEvery` bars with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+}
+
+/** A rejected decision: the order never reached the book (filters, balance, unknown symbol). */
+export interface Rejection {
+  ts: number;
+  symbol: string;
+  code: string;
+  message: string;
+}
+
+export interface BacktestRun {
+  /** Account timeline: one point per distinct bar time (the bar's open time), equity at that bar's close. */
+  ts: Float64Array;
+  equity: Float64Array;
+  cash: Float64Array;
+  /** Position per symbol on the account timeline (base units). */
+  positions: Record<string, Float64Array>;
+  fills: Fill[];
+  rejections: Rejection[];
+  decisions: number;
+}
+
+/**
+ * Runs policies over bars through the simulated venue (the same matching engine, fee, slippage,
+ * latency and filter models the env and the replay exchange use). After each bar closes the venue
+ * first matches working orders against that bar, then each policy decides; a changed target becomes
+ * a market order that trades in a LATER bar (never the signal bar). One account is shared by all symbols.
+ */
+export async function runBacktest(input: BacktestInput): Promise<BacktestRun> {
+  const { series, timeframeMs, models } = input;
+  if (series.length === 0) throw new DataError("backtest needs at least one symbol");
+  for (const s of series) if (s.bars.length === 0) throw new DataError(`no bars for ${s.symbol} in the requested range`, { symbol: s.symbol });
+  const times = mergedTimes(series);
+  const quote = input.quoteAsset ?? models.quoteAsset(series[0]!.symbol);
+  const clock = new ReplayClock(times[0]!);
+  const venue = new SimulatedVenue({ models, clock, timeframeMs, balances: { [quote]: input.initialCash }, accountMode: input.accountMode ?? "cash" });
+  const policies = series.map((s) => {
+    const p = input.policy(s.symbol);
+    p.prepare(s.bars, s.symbol);
+    return p;
+  });
+  const n = times.length;
+  const out: BacktestRun = { ts: times, equity: new Float64Array(n), cash: new Float64Array(n), positions: {}, fills: [], rejections: [], decisions: 0 };
+  for (const s of series) out.positions[s.symbol] = new Float64Array(n);
+  const cursor = new Int32Array(series.length);
+  const lastClose = new Float64Array(series.length).fill(Number.NaN);
+  const every = input.progressEvery ?? 10_000;
+  let seq = 0;
+  for (let t = 0; t < n; t++) {
+    const ts = times[t]!;
+    const fresh: number[] = [];
+    for (let k = 0; k < series.length; k++) {
+      const b = series[k]!.bars;
+      const i = cursor[k]!;
+      if (i < b.length && b.ts[i] === ts) {
+        venue.onBar(series[k]!.symbol, { ts, open: b.open[i]!, high: b.high[i]!, low: b.low[i]!, close: b.close[i]!, volume: b.volume[i]! });
+        lastClose[k] = b.close[i]!;
+        fresh.push(k);
+        cursor[k] = i + 1;
+      }
+    }
+    const equity = markEquity(venue, series, lastClose, quote);
+    for (const k of fresh) {
+      const s = series[k]!;
+      const i = cursor[k]! - 1;
+      if (i < policies[k]!.warmup) continue;
+      const pos = venue.account.position(s.symbol).qty;
+      const target = policies[k]!.decide({ i, bars: s.bars, symbol: s.symbol, cash: venue.account.free(quote), positionQty: pos, equity });
+      if (target === null || !Number.isFinite(target)) continue;
+      out.decisions++;
+      const delta = target - pos;
+      if (Math.abs(delta) <= 1e-12 * Math.max(1, Math.abs(pos))) continue;
+      for (const o of await venue.openOrders(s.symbol)) await venue.cancel(s.symbol, o.clientOrderId);
+      const r = await venue.submit({ clientOrderId: `bt-${s.symbol}-${i}-${seq++}`, symbol: s.symbol, side: delta > 0 ? "buy" : "sell", type: "market", qty: Math.abs(delta), timeInForce: "IOC" });
+      if (!r.ok) out.rejections.push({ ts, symbol: s.symbol, code: r.error.code, message: r.error.message });
+    }
+    out.equity[t] = equity;
+    out.cash[t] = balanceOf(venue, quote);
+    for (let k = 0; k < series.length; k++) out.positions[series[k]!.symbol]![t] = venue.account.position(series[k]!.symbol).qty;
+    if (input.onProgress && (t + 1) % every === 0) input.onProgress(t + 1, n);
+  }
+  input.onProgress?.(n, n);
+  out.fills = [...venue.allFills()];
+  return out;
+}
+
+function balanceOf(venue: SimulatedVenue, asset: string): number {
+  const b = venue.account.balances().find((x) => x.asset === asset);
+  return b === undefined ? 0 : b.free + b.locked;
+}
+
+function markEquity(venue: SimulatedVenue, series: readonly BacktestSeries[], lastClose: Float64Array, quote: string): number {
+  let e = balanceOf(venue, quote);
+  for (let k = 0; k < series.length; k++) {
+    const q = venue.account.position(series[k]!.symbol).qty;
+    if (q !== 0) e += q * lastClose[k]!;
+  }
+  return e;
+}
+
+/** Sorted union of all series' bar times; each series must be strictly increasing. */
+function mergedTimes(series: readonly BacktestSeries[]): Float64Array {
+  for (const s of series) {
+    for (let i = 1; i < s.bars.length; i++) {
+      if (!(s.bars.ts[i]! > s.bars.ts[i - 1]!)) throw new DataError(`${s.symbol}: bar times not strictly increasing at row ${i} (ts ${s.bars.ts[i]})`, { symbol: s.symbol, row: i });
+    }
+  }
+  if (series.length === 1) return Float64Array.from(series[0]!.bars.ts);
+  const all = new Set<number>();
+  for (const s of series) for (const t of s.bars.ts) all.add(t);
+  return Float64Array.from([...all].sort((a, b) => a - b));
+}
