@@ -2,7 +2,7 @@ export type { FeatureStep } from "./step";
 export { EW_SEED_WEIGHT, ewWarmup, spanAlpha } from "./step";
 export { RollingStats, RollingMean, Lags } from "./rolling";
 export type { BarInputs } from "./inputs";
-export { InputBlock, deriveInputs, NEEDS_LN_CLOSE, NEEDS_LN_RANGE, NEEDS_LN_BODY, NEEDS_LN_VOLUME } from "./inputs";
+export { InputBlock, deriveInputs, lnRatio, NEEDS_LN_CLOSE, NEEDS_LN_RANGE, NEEDS_LN_BODY, NEEDS_LN_VOLUME } from "./inputs";
 export { createStep } from "./registry";
 export { validateBarColumns, validateBar } from "./validate";
 export { canonicalJson, sha256Hex } from "./canonical-json";
