@@ -75,6 +75,8 @@ function err(res: ServerResponse, status: number, code: number, msg: string): vo
 export class BinanceLoopback {
   readonly requests: { method: string; path: string; query: URLSearchParams }[] = [];
   readonly orders = new Map<string, ServerOrder>();
+  /** Every order the venue accepted, in order (a duplicate client id would show up twice here). */
+  readonly created: ServerOrder[] = [];
   readonly trades: ServerTrade[] = [];
   readonly listenKeyOps: string[] = [];
   /** Venue clock = test clock + this (ms). */
@@ -369,6 +371,7 @@ export class BinanceLoopback {
       this.trades.push({ symbol: o.symbol, id: tradeId, orderId: o.orderId, price: px.toFixed(8), qty, commission, commissionAsset: "USDT", time: now, isBuyer: side === "BUY", isMaker: false });
     }
     this.orders.set(cid, o);
+    this.created.push(o);
     return { status: 200, body: this.orderView(o, (q.get("newOrderRespType") as "ACK" | "RESULT" | "FULL") ?? "FULL") };
   }
 
