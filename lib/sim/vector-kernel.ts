@@ -83,6 +83,8 @@ export class VectorKernel {
   private pendingSubmitTs = 0;
   private pendingArrivalTs = 0;
   private lastTs = Number.NEGATIVE_INFINITY;
+  private lastClose = Number.NaN;
+  private lastEnd = Number.NaN;
 
   constructor(
     private readonly m: SymbolModels,
@@ -115,6 +117,16 @@ export class VectorKernel {
    * Returns the equity at bar i's close. `quoteSpreadBps` is NaN when no quote is known.
    */
   step(c: BarColumns, i: number, target: number, quoteSpreadBps = Number.NaN): number {
+    const eq = this.advance(c, i, quoteSpreadBps);
+    this.target(target);
+    return eq;
+  }
+
+  /**
+   * The first half of `step`, for callers that must see the state at bar i's close before deciding
+   * (an RL env): fills the order in flight, updates market statistics, marks equity at the close.
+   */
+  advance(c: BarColumns, i: number, quoteSpreadBps = Number.NaN): number {
     const ts = c.ts[i]!;
     const open = c.open[i]!;
     const high = c.high[i]!;
@@ -133,8 +145,14 @@ export class VectorKernel {
     const eq = this.cash + this.position * close;
     this.equity = eq;
     this.summary.bars++;
-    if (target === target) this.decide(target, eq, close, end);
+    this.lastClose = close;
+    this.lastEnd = end;
     return eq;
+  }
+
+  /** The second half of `step`: decides toward `target` at the close of the bar last advanced (NaN = hold). */
+  target(target: number): void {
+    if (target === target) this.decide(target, this.equity, this.lastClose, this.lastEnd);
   }
 
   private fill(ts: number, open: number, high: number, low: number, close: number, volume: number, spread: number): void {
