@@ -27,6 +27,11 @@ export class SimAccount {
     }
   }
 
+  /** Total balance of an asset (free + locked). */
+  balance(asset: string): number {
+    return this.total.get(asset) ?? 0;
+  }
+
   free(asset: string): number {
     return (this.total.get(asset) ?? 0) - (this.locked.get(asset) ?? 0);
   }

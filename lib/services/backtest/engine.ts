@@ -75,9 +75,10 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestRun> {
   const lastClose = new Float64Array(series.length).fill(Number.NaN);
   const every = input.progressEvery ?? 10_000;
   let seq = 0;
+  const fresh: number[] = [];
   for (let t = 0; t < n; t++) {
     const ts = times[t]!;
-    const fresh: number[] = [];
+    fresh.length = 0;
     for (let k = 0; k < series.length; k++) {
       const b = series[k]!.bars;
       const i = cursor[k]!;
@@ -114,8 +115,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestRun> {
 }
 
 function balanceOf(venue: SimulatedVenue, asset: string): number {
-  const b = venue.account.balances().find((x) => x.asset === asset);
-  return b === undefined ? 0 : b.free + b.locked;
+  return venue.account.balance(asset);
 }
 
 function markEquity(venue: SimulatedVenue, series: readonly BacktestSeries[], lastClose: Float64Array, quote: string): number {
