@@ -77,7 +77,7 @@ describe("parsing documented Binance payloads", () => {
   it("unwraps the { subscriptionId, event } envelope of the docs executionReport", () => {
     const e = decode(executionReportSchema, unwrapUserFrame(fixture("ws_executionReport_docs")), "executionReport");
     expect(e).toMatchObject({ s: "ETHBTC", c: "mUvoqJxFIILMdfAW5iGSOW", x: "NEW", X: "NEW", i: 4293153 });
-    const trade = { ...e, x: "TRADE", X: "FILLED", l: "1.00000000", z: "1.00000000", L: "0.10264410", n: "0.00100000", N: "ETH", t: 77, m: true };
+    const trade = { ...e, x: "TRADE", X: "FILLED" as const, l: "1.00000000", z: "1.00000000", L: "0.10264410", n: "0.00100000", N: "ETH", t: 77, m: true };
     const f = fillFromExecutionReport(trade, { instrument: { baseAsset: "ETH", quoteAsset: "BTC" }, requestedPrice: 0.1, submittedTs: 1499405658600 });
     expect(f).toMatchObject({ symbol: "ETHBTC", side: "buy", qty: 1, price: 0.1026441, feeAsset: "BTC", liquidity: "maker", tradeId: "77", latencyMs: 57 });
     expect(f.fee).toBeCloseTo(0.001 * 0.1026441, 15); // commission in the base asset, converted at the fill price
