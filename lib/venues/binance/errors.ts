@@ -30,7 +30,7 @@ const BY_CODE: Record<number, Mapping> = {
   [-1125]: { code: "VENUE_AUTH", retryable: true }, // INVALID_LISTEN_KEY: create a new one
   [-2010]: { code: "ORDER_REJECTED", retryable: false }, // NEW_ORDER_REJECTED
   [-2011]: { code: "ORDER_REJECTED", retryable: false }, // CANCEL_REJECTED
-  [-2013]: { code: "ORDER_REJECTED", retryable: false }, // NO_SUCH_ORDER
+  [-2013]: { code: "ORDER_NOT_FOUND", retryable: false }, // NO_SUCH_ORDER
   [-2014]: { code: "VENUE_AUTH", retryable: false }, // BAD_API_KEY_FMT
   [-2015]: { code: "VENUE_AUTH", retryable: false }, // REJECTED_MBX_KEY
   [-2016]: { code: "VENUE_REJECTED", retryable: true }, // NO_TRADING_WINDOW
@@ -61,6 +61,7 @@ export function binanceError(ctx: BinanceErrorContext): VenueError {
   let m: Mapping;
   if (ctx.status === 418) m = { code: "IP_BANNED", retryable: true };
   else if (ctx.status === 429) m = { code: "RATE_LIMITED", retryable: true };
+  else if (bcode === -2011 && /unknown order/i.test(msg)) m = { code: "ORDER_NOT_FOUND", retryable: false };
   else if (bcode !== undefined && BY_CODE[bcode]) m = BY_CODE[bcode]!;
   // 5xx: "the execution status is UNKNOWN and could have been a success" (rest-api.md).
   else if (ctx.status >= 500) m = { code: "VENUE_UNAVAILABLE", retryable: true, outcomeUnknown: true };

@@ -2,6 +2,7 @@ import { VenueError } from "../../core/errors";
 import { backoffDelay, parseRetryAfter, sleep as realSleep, type BackoffPolicy } from "../../infra/http/backoff";
 import { createHttpClient, encodeQuery, parseJsonBody, type HttpClient, type HttpResponse, type QueryValue } from "../../infra/http/client";
 import type { LogSink } from "../../infra/http/logger";
+import { registerSecret } from "../../infra/secret-registry";
 import type { VenueDeps } from "../capabilities";
 import type { ResolvedBinanceConfig } from "./config";
 import { binanceCodeOf, binanceError, isOutcomeUnknown } from "./errors";
@@ -61,6 +62,8 @@ export class BinanceRest {
       secrets: () => this.secretValues(),
     });
     this.timeSync = new TimeSync(deps.clock, () => this.serverTime(), cfg.timeSyncIntervalMs, deps.logger, cfg.venue);
+    // Defence in depth: the process logger masks these values wherever they appear.
+    for (const v of this.secretValues()) registerSecret(v);
     this.limiter = new WeightLimiter(cfg.weightLimitPerMinute, cfg.weightHeadroom, () => this.timeSync.now(), this.wait, deps.logger, cfg.venue);
   }
 
@@ -78,7 +81,9 @@ export class BinanceRest {
 
   /** Registers a value (e.g. a listen key) to be masked from now on. */
   addSecret(value: string): void {
-    if (!this.extraSecrets.includes(value)) this.extraSecrets.push(value);
+    if (this.extraSecrets.includes(value)) return;
+    this.extraSecrets.push(value);
+    registerSecret(value);
   }
   private readonly extraSecrets: string[] = [];
 

@@ -99,10 +99,16 @@ export function instrumentFromSymbol(s: RawSymbolInfo, venue: string): Instrumen
     maxQty: lot ? num(lot.maxQty, "maxQty") : Number.POSITIVE_INFINITY,
     minNotional: 0,
   };
+  if (price) {
+    const [lo, hi] = [num(price.minPrice, "minPrice"), num(price.maxPrice, "maxPrice")];
+    if (lo > 0) inst.minPrice = lo;
+    if (hi > 0) inst.maxPrice = hi;
+  }
   if (notional) {
     inst.minNotional = num(notional.minNotional, "minNotional");
     if (notional.maxNotional !== undefined) inst.maxNotional = num(notional.maxNotional, "maxNotional");
     if (notional.applyMinToMarket !== undefined) inst.applyMinToMarket = notional.applyMinToMarket;
+    if (notional.applyMaxToMarket !== undefined) inst.applyMaxToMarket = notional.applyMaxToMarket;
   } else if (minN) {
     const v = minN.minNotional ?? minN.notional;
     if (v !== undefined) inst.minNotional = num(v, "minNotional");

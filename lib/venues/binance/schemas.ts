@@ -43,6 +43,7 @@ const notional = z.looseObject({
   minNotional: decimal,
   maxNotional: decimal.optional(),
   applyMinToMarket: z.boolean().optional(),
+  applyMaxToMarket: z.boolean().optional(),
 });
 const percentPriceBySide = z.looseObject({
   filterType: z.literal("PERCENT_PRICE_BY_SIDE"),

@@ -18,7 +18,7 @@ describe("Binance error codes -> core error tree", () => {
       [-1013, "FILTER_REJECTED", false],
       [-2010, "ORDER_REJECTED", false],
       [-2010, "ORDER_REJECTED", false],
-      [-2011, "ORDER_REJECTED", false],
+      [-2011, "ORDER_NOT_FOUND", false],
       [-1021, "CLOCK_DRIFT", true],
       [-1021, "CLOCK_DRIFT", true],
       [-1022, "VENUE_AUTH", false],

@@ -42,7 +42,7 @@ describe("Binance order entry", () => {
     expect([post.query.get("quantity"), post.query.get("price"), post.query.get("timeInForce")]).toEqual(["0.12346", "99.12", "GTC"]);
   });
 
-  it("lists, queries and cancels a resting limit order; cancelling again reports it canceled, an unknown id is ORDER_REJECTED", async () => {
+  it("lists, queries and cancels a resting limit order; cancelling again reports it canceled, an unknown id is ORDER_NOT_FOUND", async () => {
     h = await setup();
     expect((await exec(h).submit(limit("c-2", 90))).ok).toBe(true);
     expect((await exec(h).openOrders("BTCUSDT")).map((o) => [o.clientOrderId, o.status, o.price])).toEqual([["c-2", "accepted", 90]]);
@@ -54,7 +54,7 @@ describe("Binance order entry", () => {
     const again = await exec(h).cancel("BTCUSDT", "c-2");
     expect(again.ok).toBe(true); // the order is canceled: reporting its state is the idempotent answer
     const unknown = await exec(h).cancel("BTCUSDT", "nope");
-    expect(!unknown.ok && [unknown.error.code, unknown.error.details.binanceCode]).toEqual(["ORDER_REJECTED", -2011]);
+    expect(!unknown.ok && [unknown.error.code, unknown.error.details.binanceCode]).toEqual(["ORDER_NOT_FOUND", -2011]);
   });
 
   it("returns invalid requests as ORDER_INVALID without calling the venue", async () => {
