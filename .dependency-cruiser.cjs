@@ -28,6 +28,15 @@ const layerRules = Object.entries(allowed).map(([from, ok]) => ({
   from: { path: L(from) },
   to: { path: "^lib/", pathNot: [L(from), ...ok.map(L)] },
 }));
+// The replay exchange is the simulated venue of ARCHITECTURE.md section 7: it fills orders with lib/sim.
+layerRules.find((r) => r.name === "layer-venues").to.pathNot.push("^lib/sim/");
+layerRules.push({
+  name: "layer-venues-sim-replay-only",
+  comment: "of lib/venues, only the replay exchange may import lib/sim",
+  severity: "error",
+  from: { path: L("venues"), pathNot: "^lib/venues/replay/" },
+  to: { path: L("sim") },
+});
 
 module.exports = {
   forbidden: [
