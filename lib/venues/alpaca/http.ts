@@ -3,6 +3,7 @@ import type { Clock } from "../../core/clock";
 import { VenueError } from "../../core/errors";
 import { createHttpClient, encodeQuery, type HttpClient, type HttpMethod, type HttpResponse, type QueryValue } from "../../infra/http/client";
 import type { LogSink } from "../../infra/http/logger";
+import { registerSecret } from "../../infra/secret-registry";
 import type { AlpacaConfig } from "./config";
 import { alpacaRestError } from "./errors";
 import { parseRaw } from "./parse";
@@ -78,6 +79,9 @@ export class AlpacaHttp {
     private readonly cfg: AlpacaConfig,
     private readonly deps: AlpacaHttpDeps,
   ) {
+    // Belt and braces: the process logger masks these values wherever they might still appear.
+    registerSecret(cfg.apiKey.reveal());
+    registerSecret(cfg.apiSecret.reveal());
     const common = {
       timeoutMs: cfg.requestTimeoutMs,
       retry: { maxAttempts: cfg.maxRetries + 1, backoff: { initialMs: cfg.retryBaseMs, maxMs: 30_000, factor: 2, jitter: "equal" as const } },

@@ -3,6 +3,7 @@ import type { Clock } from "../../core/clock";
 import { VenueError } from "../../core/errors";
 import { createHttpClient, encodeQuery, parseRetryAfter, type HttpClient } from "../../infra/http/index";
 import type { LogSink } from "../../infra/http/logger";
+import { registerSecret } from "../../infra/secret-registry";
 import type { PolygonConfig } from "./config";
 import { polygonRestError } from "./errors";
 import { parseJson, parseRaw, polygonRange } from "./parse";
@@ -27,6 +28,8 @@ export class PolygonHttp {
     private readonly cfg: PolygonConfig,
     private readonly deps: PolygonHttpDeps,
   ) {
+    // Belt and braces: the process logger masks the key wherever it might still appear.
+    registerSecret(cfg.apiKey.reveal());
     this.client = createHttpClient({
       baseUrl: cfg.restBaseUrl,
       timeoutMs: cfg.requestTimeoutMs,

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLogger, globalSecrets } from "../../../lib/infra/logger";
 import { alpacaPaperVenue, parseAlpacaConfig } from "../../../lib/venues/alpaca/index";
 import { AlpacaServer } from "./alpaca-server";
 import { testDeps } from "./support";
@@ -63,6 +64,25 @@ describe("alpaca credentials", () => {
     // ...while the venue did receive them where the protocol puts them.
     expect(server.requests[0]!.headers["apca-api-secret-key"]).toBe(SECRET);
     expect(server.dataInbox[0]).toMatchObject({ action: "auth", key: KEY, secret: SECRET });
+  });
+});
+
+describe("alpaca credentials with the project logger", () => {
+  it("are registered for masking and never appear in its JSON lines", async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ stream: { write: (l: string) => void lines.push(l) }, format: "json", level: "debug", now: () => 0 });
+    const deps = { ...testDeps(Date.parse("2024-03-01T15:00:00Z")), logger };
+    const cfg = parseAlpacaConfig({ apiKey: KEY, apiSecret: SECRET, tradingBaseUrl: server.httpUrl, dataBaseUrl: server.httpUrl, retryBaseMs: 10, requestTimeoutMs: 150 });
+    const ex = alpacaPaperVenue.createExecution!(cfg, deps);
+    expect(globalSecrets.mask(`${KEY} ${SECRET}`)).toBe("*** ***");
+    server.faults.push({ route: "POST /v2/orders", status: 503 }, { route: "POST /v2/orders", hang: true, apply: true });
+    const r = await ex.submit({ clientOrderId: "log-1", symbol: "AAPL", side: "buy", type: "market", qty: 1, timeInForce: "GTC" });
+    logger.error({ err: r.ok ? undefined : r.error, config: cfg }, "submit finished");
+    expect(r.ok).toBe(true);
+    const text = lines.join("");
+    expect(text).toContain("alpaca order submit failed");
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(SECRET);
   });
 });
 
