@@ -169,7 +169,11 @@ export function parsePosition(raw: RawPosition): VenuePosition {
   return { symbol: raw.symbol.trim(), qty: raw.side === "short" ? -qty : qty, avgPrice: num(raw.avg_entry_price, `${w} avg_entry_price`) };
 }
 
-/** Cash as the account currency balance. Alpaca has no per-asset locks; buying power is reported as free. */
+/**
+ * The account's cash as one balance. Free: cash spendable without borrowing (cash capped by buying
+ * power, never below 0); locked: cash held back by open buy orders (cash above buying power). On a
+ * margin account buying power exceeds cash and nothing shows as locked.
+ */
 export function parseBalances(raw: RawAccount): Balance[] {
   const cash = num(raw.cash, "account cash");
   const buyingPower = num(raw.buying_power, "account buying_power");
