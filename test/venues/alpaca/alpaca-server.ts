@@ -55,7 +55,6 @@ export class AlpacaServer {
   maxPageSize = 10_000;
   /** Paper sends trade_updates as binary frames. */
   binaryTradingFrames = true;
-  /** Close the data stream after a failed auth, as Alpaca does. */
   dataConnections = 0;
   tradingConnections = 0;
   private seq = 0;
@@ -388,7 +387,7 @@ export class AlpacaServer {
       if (m.action === "listen") {
         if (!a.authed) return send({ stream: "authorization", data: { status: "unauthorized", action: "listen" } });
         a.listening = (m.data?.streams ?? []).includes("trade_updates");
-        return send({ stream: "listening", data: { streams: a.listening ? ["trade_updates"] : [] } });
+        return send(a.listening ? fixture("trade_updates_listening_docs.json") : { stream: "listening", data: { streams: [] } });
       }
     });
   }

@@ -62,9 +62,13 @@ describe("alpaca stock data stream", () => {
     });
   });
 
-  it("ignores trades and quotes sharing a frame with a bar", async () => {
+  it("ignores the trade and quote frames of the recorded session and trades or quotes sharing a frame with a bar", async () => {
     const { md, bars, errors, handlers } = setup("2021-02-22T19:15:30Z");
     sub = await md.subscribeBars(["SPY"], "1m", handlers);
+    const transcript: Array<{ dir: string; frame: Array<{ T: string }> }> = fixture("stream_session_transcript_docs.json");
+    const data = transcript.filter((m) => m.dir === "server->client" && m.frame.every((x) => x.T === "t" || x.T === "q"));
+    expect(data).toHaveLength(2);
+    for (const m of data) server.pushData(m.frame);
     server.pushData([fixture("stream_msg_trade_t.json"), fixture("stream_msg_quote_q.json"), fixture("stream_msg_bar_b.json")]);
     await until(() => bars.length === 1, "bar event");
     expect(errors).toEqual([]);

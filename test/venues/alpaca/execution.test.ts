@@ -163,6 +163,15 @@ describe("alpaca order queries", () => {
     });
   });
 
+  it("trims the documented position's padded symbol and signs short positions", async () => {
+    server.positions = [fixture("trading_v2_position_docs.json"), { ...fixture("trading_v2_positions.json")[0], symbol: "TSLA", side: "short", qty: "-3", avg_entry_price: "250.5" }];
+    const { ex } = setup();
+    expect(await ex.positions()).toEqual([
+      { symbol: "AAPL", qty: 5, avgPrice: 100 },
+      { symbol: "TSLA", qty: -3, avgPrice: 250.5 },
+    ]);
+  });
+
   it("parses the recorded order list, numeric SDK fields included", async () => {
     server.orders.set("x", fixture("trading_v2_orders_list.json")[0]);
     server.orders.set("y", fixture("trading_v2_order_limit_new.json"));
