@@ -9,8 +9,8 @@ import { z } from "zod";
 const hiddenSizes = z.array(z.int().min(1).max(4096)).min(1).max(8);
 const probability = z.number().gt(0).lt(1);
 
-/** Hidden-layer activation of the policy and critic MLPs (tfjs layer activations). */
-export const activationSchema = z.enum(["tanh", "relu", "elu", "selu", "swish", "gelu"]);
+/** Hidden-layer activation of the policy and critic MLPs (tfjs layer activation names). */
+export const activationSchema = z.enum(["tanh", "relu", "elu"]);
 export type Activation = z.infer<typeof activationSchema>;
 
 /** How a scheduled value moves from its start to its end over the training budget. */
@@ -34,7 +34,10 @@ export const lrScheduleSchema = z.strictObject({
 });
 export type LrScheduleConfig = z.infer<typeof lrScheduleSchema>;
 
-/** Risk-aware term: penalises a low mean of the lowest `alpha` fraction of the return quantiles. */
+/**
+ * Risk-aware term: adds `weight` x the CVaR advantage (GAE over CVaR_alpha, the mean of the lowest
+ * `alpha` fraction of the pessimistic critic's return quantiles) to the mean advantage.
+ */
 export const cvarSchema = z.strictObject({
   alpha: probability.default(0.1),
   /** 0 disables the term. */
@@ -62,6 +65,13 @@ export const ppoSchema = z
     /** Hidden layer widths of each of the two critic MLPs. */
     criticHidden: hiddenSizes.default([64, 64]),
     activation: activationSchema.default("tanh"),
+    /**
+     * Quantile critics (true) or one critic with a scalar value and squared-error loss (false, the
+     * standard PPO baseline; nQuantiles, huberKappa, twinCritics and cvar then do not apply).
+     */
+    distributional: z.boolean().default(true),
+    /** Two independent quantile critics; GAE uses the smaller of their mean values. */
+    twinCritics: z.boolean().default(true),
     /** Quantiles per critic; tau_i = (i + 0.5) / nQuantiles. */
     nQuantiles: z.int().min(1).max(512).default(32),
     /** Huber threshold kappa of the quantile loss. */

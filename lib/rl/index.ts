@@ -1,0 +1,14 @@
+export { actorCriticLayout, actorCriticSpec, initActorCritic, sameShape, type ActorCriticLayout, type ActorCriticSpec, type Squash } from "./actor-critic";
+export { RolloutBuffer } from "./buffer";
+export { CHECKPOINT_FORMAT_VERSION, loadCheckpoint, loadPolicy, readManifest, saveCheckpoint, type CheckpointContent, type CheckpointManifest, type LoadOptions } from "./checkpoint";
+export { evaluateCritics, pessimisticValues } from "./critic";
+export { fileIOHandler } from "./fs-io";
+export { computeGae, explainedVariance, nextValuesFor } from "./gae";
+export { PpoLearner, type UpdateStats } from "./learner";
+export { clippedSurrogate, cvarOfQuantiles, quantileHuberLoss, quantileHuberLossAndGrad, quantileTaus } from "./losses";
+export { RewardScaler, RunningMeanStd } from "./normalizer";
+export { AdaptiveUpgd, FlatAdam, createOptimizer, type FlatOptimizer } from "./optimizers";
+export { PolicySnapshot, gaussianLogProb, squash, squashLogDet, squashedLogProb } from "./policy";
+export { scheduled } from "./schedules";
+export { PpoTrainer, type CheckpointMeta, type EvalMetrics, type PolicyEvaluator, type TrainProgress, type TrainSummary, type TrainerOptions } from "./trainer";
+export { VarianceGradientScaler } from "./vgs";
