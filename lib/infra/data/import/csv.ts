@@ -12,8 +12,10 @@ export interface CsvShape {
 }
 
 const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+/** Values a data row may hold besides numbers: booleans (Binance True/False) and dates/times. */
+const DATA_LIKE = /^\s*(true|false|\d{4}-\d{2}-\d{2}([ T][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?)?\s*$/i;
 
-/** Reads the first line (up to 64 KiB) and decides whether it is a header: any non-numeric field makes it one. */
+/** Reads the first line (up to 64 KiB) and decides whether it is a header. */
 export function sniffCsv(path: string, label: string, delimiter = ","): CsvShape {
   if (statSync(path).size === 0) throw new DataError(`${label}: empty file`, { file: label });
   const fd = openSync(path, "r");
@@ -28,7 +30,8 @@ export function sniffCsv(path: string, label: string, delimiter = ","): CsvShape
   const first = text.split(/\r?\n/).find((l) => l.trim() !== "");
   if (first === undefined) throw new DataError(`${label}: no data rows`, { file: label });
   const fields = first.split(delimiter).map((f) => f.trim().replace(/^"(.*)"$/, "$1"));
-  const header = fields.some((f) => !NUMERIC.test(f)) ? fields : null;
+  // a header is a first line with some field that is neither a number, a boolean nor a date
+  const header = fields.some((f) => !NUMERIC.test(f) && !DATA_LIKE.test(f)) ? fields : null;
   return { header, columns: fields.length, delimiter };
 }
 

@@ -8,11 +8,8 @@ import { nyDate } from "../us-calendar";
 /** Alpaca market-data v2 bar: RFC 3339 time, numbers for prices and volume. */
 const alpacaBar = z.object({ t: z.string(), o: z.number(), h: z.number(), l: z.number(), c: z.number(), v: z.number(), n: z.number().optional(), vw: z.number().optional() });
 /** GET /v2/stocks/bars (multi: bars keyed by symbol) or /v2/stocks/{symbol}/bars (single: bars array + symbol). */
-const alpacaPage = z.object({
-  bars: z.union([z.record(z.string(), z.array(alpacaBar).nullable()), z.array(alpacaBar).nullable()]),
-  symbol: z.string().optional(),
-  next_page_token: z.string().nullable().optional(),
-});
+const alpacaMulti = z.object({ bars: z.record(z.string(), z.array(alpacaBar).nullable()), next_page_token: z.string().nullable().optional() });
+const alpacaSingle = z.object({ bars: z.array(alpacaBar).nullable(), symbol: z.string().optional(), next_page_token: z.string().nullable().optional() });
 /** Polygon/Massive v2 aggregates: epoch-ms bar start `t`. */
 const polygonBar = z.object({ t: z.number().int(), o: z.number(), h: z.number(), l: z.number(), c: z.number(), v: z.number(), n: z.number().optional(), vw: z.number().optional() });
 const polygonPage = z.object({ ticker: z.string().optional(), status: z.string().optional(), results: z.array(polygonBar).optional() });
@@ -60,14 +57,16 @@ export function readJsonBars(path: string, label: string, symbol: string, tf: Ti
   if (!kind) throw new DataError(`${label}: neither an Alpaca bars page ("bars") nor a Polygon aggregates page ("results")`, { file: label });
   const raw: { path: string; t: number; b: z.infer<typeof polygonBar> | z.infer<typeof alpacaBar> }[] = [];
   if (kind === "alpaca") {
-    const page = parseWith(alpacaPage, data, label, "Alpaca");
     let list: z.infer<typeof alpacaBar>[] | null;
     let base: string;
-    if (Array.isArray(page.bars) || page.bars === null) {
+    const bars = (data as { bars?: unknown }).bars;
+    if (Array.isArray(bars) || bars === null) {
+      const page = parseWith(alpacaSingle, data, label, "Alpaca");
       if (page.symbol && page.symbol !== symbol) throw new DataError(`${label}: page is for ${page.symbol}, not ${symbol}`, { file: label });
       list = page.bars;
       base = "bars";
     } else {
+      const page = parseWith(alpacaMulti, data, label, "Alpaca");
       if (!(symbol in page.bars)) throw new DataError(`${label}: no bars for ${symbol} (symbols in page: ${Object.keys(page.bars).join(", ") || "none"})`, { file: label });
       list = page.bars[symbol] ?? null;
       base = `bars.${symbol}`;

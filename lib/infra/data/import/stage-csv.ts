@@ -122,7 +122,7 @@ async function validate(con: DuckDBConnection, t: string, input: CsvInput, heade
     if (r) await rowError(input, header, Number(r["row"]), c === "is_buyer_maker" ? "is_buyer_maker is not true/false/1/0" : `empty value in column ${c === "ts_ms" ? "ts" : c}`, { column: c });
   }
   const num = dataset === "bars" ? ["open", "high", "low", "close", "volume"] : ["price", "qty"];
-  const nonFinite = await first(con, `SELECT row, ${num.map((c) => `CASE WHEN NOT isfinite(${c}) THEN '${c} is ' || ${c}::VARCHAR END`).join(" || ")} AS why FROM ${t} WHERE ${num.map((c) => `NOT isfinite(${c})`).join(" OR ")} ORDER BY row`);
+  const nonFinite = await first(con, `SELECT row, concat_ws(', ', ${num.map((c) => `CASE WHEN NOT isfinite(${c}) THEN '${c} is ' || ${c}::VARCHAR END`).join(", ")}) AS why FROM ${t} WHERE ${num.map((c) => `NOT isfinite(${c})`).join(" OR ")} ORDER BY row`);
   if (nonFinite) await rowError(input, header, Number(nonFinite["row"]), `non-finite number (${String(nonFinite["why"])})`);
   const prices = dataset === "bars" ? ["open", "high", "low", "close"] : ["price"];
   const neg = await first(con, `SELECT row FROM ${t} WHERE ${prices.map((c) => `${c} <= 0`).join(" OR ")} OR ${dataset === "bars" ? "volume" : "qty"} < 0 ORDER BY row`);
