@@ -1,0 +1,13 @@
+export type { EnvMarket, EnvMarketInput, TimeRange } from "./market";
+export { buildEnvMarket, splitRange, decisionRows } from "./market";
+export type { EnvRiskHook, EnvRiskState } from "./risk-hook";
+export { RiskGuardHook, riskGuardHooks } from "./risk-hook";
+export type { EnvConfigInput, TradingEnvOptions } from "./options";
+export { observationNames } from "./options";
+export { EpisodeStarts } from "./episodes";
+export { EnvCore } from "./env-core";
+export type { EnvCoreSetup } from "./env-core";
+export type { StepInfo, StepResult, TradingEnvSpec } from "./trading-env";
+export { TradingEnv } from "./trading-env";
+export type { VecTradingEnvOptions } from "./vec-env";
+export { VecTradingEnv } from "./vec-env";
