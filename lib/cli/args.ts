@@ -71,7 +71,7 @@ export type FlagValues<F extends Record<string, FlagSpec>> = { [K in keyof F]: V
 export interface ParsedArgs<F extends Record<string, FlagSpec>> {
   flags: FlagValues<F>;
   positionals: string[];
-  /** True when --help or -h was given (the rest is not validated then). */
+  /** True when --help or -h was given (before any `--`); flags and positionals are then empty. */
   help: boolean;
 }
 
@@ -133,7 +133,11 @@ export function parseArgs<F extends Record<string, FlagSpec>>(spec: CommandSpec<
   }
   const values: Record<string, unknown> = {};
   const positionals: string[] = [];
-  let help = false;
+  const end = argv.indexOf("--");
+  // --help wins over anything else on the line, including mistakes.
+  if ((end < 0 ? argv : argv.slice(0, end)).some((a) => a === "--help" || a === "-h")) {
+    return { flags: values as FlagValues<F>, positionals, help: true };
+  }
   const set = (name: string, f: FlagSpec, v: string | number | boolean): void => {
     if (f.multiple) {
       const list = (values[name] as unknown[] | undefined) ?? [];
@@ -149,10 +153,6 @@ export function parseArgs<F extends Record<string, FlagSpec>>(spec: CommandSpec<
     if (arg === "--") {
       positionals.push(...argv.slice(i + 1));
       break;
-    }
-    if (arg === "--help" || arg === "-h") {
-      help = true;
-      continue;
     }
     if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) {
       positionals.push(arg);
@@ -185,21 +185,19 @@ export function parseArgs<F extends Record<string, FlagSpec>>(spec: CommandSpec<
     }
     set(name, f, raw);
   }
-  if (!help) {
-    for (const [name, f] of Object.entries(spec.flags)) {
-      if (values[name] !== undefined) continue;
-      if (f.required) throw new UsageError(`--${kebab(name)} is required`);
-      values[name] = f.multiple ? (f.default === undefined ? [] : [f.default]) : (f.default ?? (f.type === "boolean" ? false : undefined));
-    }
-    const p = spec.positionals;
-    const min = p?.min ?? 0;
-    const max = p ? (p.max ?? Infinity) : 0;
-    if (positionals.length < min) throw new UsageError(`missing ${p!.name}: expected at least ${min}`);
-    if (positionals.length > max) {
-      throw new UsageError(max === 0 ? `unexpected argument "${positionals[0]}"` : `too many ${p!.name}: expected at most ${max}, got ${positionals.length}`);
-    }
+  for (const [name, f] of Object.entries(spec.flags)) {
+    if (values[name] !== undefined) continue;
+    if (f.required) throw new UsageError(`--${kebab(name)} is required`);
+    values[name] = f.multiple ? (f.default === undefined ? [] : [f.default]) : (f.default ?? (f.type === "boolean" ? false : undefined));
   }
-  return { flags: values as FlagValues<F>, positionals, help };
+  const p = spec.positionals;
+  const min = p?.min ?? 0;
+  const max = p ? (p.max ?? Infinity) : 0;
+  if (positionals.length < min) throw new UsageError(`missing ${p!.name}: expected at least ${min}`);
+  if (positionals.length > max) {
+    throw new UsageError(max === 0 ? `unexpected argument "${positionals[0]}"` : `too many ${p!.name}: expected at most ${max}, got ${positionals.length}`);
+  }
+  return { flags: values as FlagValues<F>, positionals, help: false };
 }
 
 /** The --help text generated from the spec. */

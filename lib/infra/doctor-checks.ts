@@ -186,6 +186,10 @@ export function checkStateWritable(stateDir = "state", pid: number = process.pid
   } catch (e) {
     return result(`${stateDir}/ writable`, "fail", `${(e as NodeJS.ErrnoException).code ?? String(e)} on ${probe}`);
   } finally {
-    rmSync(probe, { force: true });
+    try {
+      rmSync(probe, { force: true });
+    } catch {
+      // the probe was never created (e.g. the folder is not a directory): nothing to remove
+    }
   }
 }
