@@ -123,7 +123,7 @@ export function describeValue(v: unknown, secret = false): string {
 }
 
 function unknownKeyMessage(key: string, known: string[] | undefined): string {
-  if (!known || known.length === 0) return "unknown key";
+  if (!known || known.length === 0 || known.includes(key)) return "unknown key";
   const guess = closest(key, known);
   if (guess) return `unknown key (did you mean "${guess}"?)`;
   return `unknown key; expected one of: ${known.join(", ")}`;

@@ -14,7 +14,6 @@ interface Def {
   valueType?: z.ZodType;
   options?: z.ZodType[];
   discriminator?: string;
-  values?: unknown[];
   getter?: () => z.ZodType;
 }
 
@@ -41,7 +40,9 @@ function unionOptions(s: z.ZodType, data: unknown): z.ZodType[] {
     const tag = (data as Record<string, unknown>)[d.discriminator];
     const hit = options.find((o) => {
       const lit = defOf(o).shape?.[d.discriminator!];
-      return lit !== undefined && (defOf(unwrap(lit)).values ?? []).includes(tag);
+      // literal and enum schemas both expose their accepted values as a Set
+      const values = lit ? (unwrap(lit) as unknown as { _zod: { values?: Set<unknown> } })._zod.values : undefined;
+      return values?.has(tag) ?? false;
     });
     if (hit) return [hit];
   }

@@ -129,6 +129,13 @@ describe("validation errors", () => {
     expect(thrown(() => loadAnyConfig(join(dir, "r.yaml"))).message).toMatch(/r\.yaml:3: risk\.max_position_notional: unknown key \(did you mean "maxPositionNotional"\?\)/);
   });
 
+  it("lists the keys of the selected variant when a key belongs to another venue", () => {
+    const dir = writeTree({ "x.yaml": "kind: exchange\nexchange:\n  venue: alpaca-paper\n  symbols: [SPY]\n  recvWindowMs: 5000\n" });
+    const msg = thrown(() => loadAnyConfig(join(dir, "x.yaml"))).message;
+    expect(msg).toMatch(/x\.yaml:5: exchange\.recvWindowMs: unknown key; expected one of: venue, tradingBaseUrl, /);
+    expect(msg).not.toContain("did you mean");
+  });
+
   it("reports a wrong type with what was expected and what was found", () => {
     const dir = writeTree({ "main.yaml": "name: x\nlimits:\n  qty: lots\n" });
     expect(thrown(() => loadConfig(join(dir, "main.yaml"), schema)).message).toMatch(/main\.yaml:3: limits\.qty: expected a number, got string "lots"/);
