@@ -134,7 +134,8 @@ async function journalView(con: DuckDBConnection, opts: ViewOptions): Promise<Vi
   }
   const ts = cols.find((c) => c.name === "ts");
   const numericTs = ts && /INT|DOUBLE/.test(ts.type);
-  const select = numericTs ? `SELECT * REPLACE (epoch_ms(ts::BIGINT) AS ts), ts::DOUBLE AS ts_ms FROM ${scan}` : `SELECT * FROM ${scan}`;
+  // the row ignore_errors makes of a torn line has no ts: drop it
+  const select = numericTs ? `SELECT * REPLACE (epoch_ms(ts::BIGINT) AS ts), ts::DOUBLE AS ts_ms FROM ${scan} WHERE ts IS NOT NULL` : `SELECT * FROM ${scan}`;
   await define(con, "journal", select, opts.memory);
   return { name: "journal", files: files.length, source: glob };
 }

@@ -175,8 +175,8 @@ export function checkGrid247(c: SeriesColumns, tfMs: number): Check[] {
     }
     if (i === 0) continue;
     const d = c.ts[i]! - c.ts[i - 1]!;
-    if (d <= tfMs) continue;
     const m = Math.round(d / tfMs) - 1;
+    if (m <= 0) continue;
     // a day or more without any bar is a hole in coverage (separate downloads), not a glitch in the feed
     if (d - tfMs >= 86_400_000 && tfMs < 86_400_000) {
       holes++;
