@@ -45,7 +45,7 @@ export const alpacaOptionsSchema = z.strictObject({
   adjustment: z.enum(["raw", "split", "dividend", "all"]).default("raw"),
   /** Bars per history page (1..10000). Default 10000. */
   pageLimit: z.number().int().min(1).max(10_000).default(10_000),
-  /** Alpaca time in force for our GTC orders: "gtc" or "day" (fractional orders must be "day"). Default "gtc". */
+  /** Alpaca time in force for our GTC orders: "gtc" or "day". Fractional quantities always go as "day" (Alpaca's rule). Default "gtc". */
   gtcAs: z.enum(["gtc", "day"]).default("gtc"),
   /** Let day limit orders trade in pre/post market. Default false. */
   extendedHours: z.boolean().default(false),

@@ -168,7 +168,9 @@ export class AlpacaExecution implements ExecutionPort {
   }
 
   private orderBody(req: OrderRequest): AlpacaOrderBody {
-    const tif = req.timeInForce === "IOC" ? "ioc" : req.timeInForce === "FOK" ? "fok" : this.cfg.gtcAs;
+    // Alpaca takes fractional quantities only as day orders.
+    const resting = Number.isInteger(req.qty) ? this.cfg.gtcAs : "day";
+    const tif = req.timeInForce === "IOC" ? "ioc" : req.timeInForce === "FOK" ? "fok" : resting;
     const body: AlpacaOrderBody = { symbol: req.symbol, qty: formatDecimal(req.qty), side: req.side, type: req.type, time_in_force: tif, client_order_id: req.clientOrderId };
     if (req.type === "limit" && req.price !== undefined) body.limit_price = formatDecimal(req.price);
     if (this.cfg.extendedHours && req.type === "limit" && tif === "day") body.extended_hours = true;

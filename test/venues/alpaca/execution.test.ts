@@ -34,6 +34,13 @@ describe("alpaca order entry", () => {
     expect(r.value.venueOrderId).toBe(server.byClientId("c-1")!.id);
   });
 
+  it("sends fractional quantities as day orders, as Alpaca requires", async () => {
+    const { ex } = setup();
+    await ex.submit({ clientOrderId: "c-frac", symbol: "AAPL", side: "buy", type: "market", qty: 0.123456789, timeInForce: "GTC" });
+    expect(server.requests[0]!.body).toMatchObject({ qty: "0.123456789", time_in_force: "day", type: "market" });
+    expect(server.requests[0]!.body.limit_price).toBeUndefined();
+  });
+
   it("after a timeout finds the order by client order id instead of sending it again", async () => {
     server.faults.push({ route: "POST /v2/orders", hang: true, apply: true });
     const { ex } = setup({ requestTimeoutMs: 150 });
