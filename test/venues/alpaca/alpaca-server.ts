@@ -192,6 +192,10 @@ export class AlpacaServer {
     if (m === "GET /v2/positions") return [200, this.positions];
     if (m === "GET /v2/clock") return [200, fixture("trading_v2_clock_docs.json")];
     if (m === "GET /v2/orders") return [200, this.listOrders(r.query)];
+    if (m === "GET /v2/assets") {
+      const a = fixture("trading_v2_asset_docs.json");
+      return [200, [a, { ...a, id: "x", symbol: "GONE", status: "inactive", tradable: false, fractionable: false }]];
+    }
     if (m === "POST /v2/orders") return this.createOrder(r.body);
     if (m === "GET /v2/orders:by_client_order_id") {
       const o = this.byClientId(r.query.get("client_order_id") ?? "");

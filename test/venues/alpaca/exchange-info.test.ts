@@ -37,6 +37,12 @@ describe("alpaca exchange info", () => {
     expect(await info.clockDriftMs!()).toBe(451);
   });
 
+  it("lists every tradable asset when no symbols are given", async () => {
+    const info = alpacaPaperVenue.createExchangeInfo!(parseAlpacaConfig({ apiKey: KEY, apiSecret: SECRET, tradingBaseUrl: server.httpUrl }), testDeps(0));
+    expect((await info.instruments()).map((i) => i.symbol)).toEqual(["AAPL"]);
+    expect(server.requests[0]!.query.get("status")).toBe("active");
+  });
+
   it("steps whole shares for assets that are not fractionable", () => {
     const i = assetToInstrument({ symbol: "BRK.A", tradable: true, fractionable: false, shortable: false }, "alpaca");
     expect([i.stepSize, i.minQty, i.minNotional, i.tickSize]).toEqual([1, 1, 0, 0.01]);
