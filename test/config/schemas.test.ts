@@ -6,6 +6,7 @@ import { pbtSchema } from "../../lib/config/schemas/pbt";
 import { riskSchema } from "../../lib/config/schemas/risk";
 import { trainConfigSchema } from "../../lib/config/schemas/train";
 import { deepFreeze } from "../../lib/config/freeze";
+import { KillSwitch } from "../../lib/risk/kill-switch";
 import { NoTradeWindows } from "../../lib/risk/no-trade";
 import { RiskGuard } from "../../lib/risk/risk-guard";
 
@@ -104,5 +105,16 @@ describe("pbt schema", () => {
   it("rejects a log-scale range that starts at zero and a population too small to truncate", () => {
     expect(paths(pbtSchema.safeParse({ space: { "ppo.entropyCoef": { min: 0, max: 0.1 } } }))).toEqual(["space.ppo.entropyCoef.min"]);
     expect(paths(pbtSchema.safeParse({ population: 2, truncationFraction: 0.25 }))).toEqual(["truncationFraction"]);
+  });
+});
+
+describe("kill switch section", () => {
+  it("goes straight into the kill switch, with 0 meaning a counter never trips", async () => {
+    const cfg = deepFreeze(riskSchema.parse({ killSwitch: { limits: { rejectedOrders: 2, wsErrors: 0 } } })).killSwitch;
+    const ks = new KillSwitch(cfg);
+    expect(await ks.count("wsErrors", 0, 100)).toBe(false);
+    expect(await ks.count("rejectedOrders", 1)).toBe(false);
+    expect(await ks.count("rejectedOrders", 2)).toBe(true);
+    expect(ks.tripped).toBe(true);
   });
 });

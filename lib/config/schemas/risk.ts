@@ -3,7 +3,8 @@ import { fractionSchema, pathSchema } from "./common";
 
 /**
  * Risk limits (`risk:`) and the kill switch (`risk.killSwitch:`). Field names match the risk
- * guard's `RiskLimits`, so `new RiskGuard(config.risk)` takes the section as it is.
+ * layer's `RiskLimits` and `KillSwitchConfig`, so `new RiskGuard(config.risk)` and
+ * `new KillSwitch(config.risk.killSwitch, store)` take the sections as they are.
  * Fractions are of equity (0.05 = 5%). An absent optional limit is not checked.
  */
 
@@ -19,6 +20,11 @@ export const killSwitchLimitsSchema = z.strictObject({
   rejectedOrders: z.int().min(0).default(5),
   /** Bar intervals in which market data was stale (see risk.staleAfterTimeframes). */
   staleIntervals: z.int().min(0).default(3),
+  /**
+   * Breaches of risk.dailyLossLimit. The guard alone pauses until the next UTC day; 1 makes the first
+   * breach also trip the switch (halted until an operator reset). Default 0: the pause only.
+   */
+  dailyLossBreaches: z.int().min(0).default(0),
 });
 export type KillSwitchLimitsConfig = z.infer<typeof killSwitchLimitsSchema>;
 
@@ -32,11 +38,6 @@ export const killSwitchSchema = z.strictObject({
   /** Counters count events over this rolling window, minutes (0 = since start or the last reset). */
   windowMinutes: z.int().min(0).max(10_080).default(60),
   limits: killSwitchLimitsSchema.prefault({}),
-  /**
-   * Loss over the UTC day, as a fraction of the day's starting equity, that trips the switch
-   * (unlike risk.dailyLossLimit, which pauses until the next UTC day). Absent = off.
-   */
-  dailyLoss: fractionSchema.optional(),
   /** On trip: cancel open orders (always), then also close every position at market. */
   flattenOnTrip: z.boolean().default(false),
 });
