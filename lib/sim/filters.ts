@@ -53,10 +53,28 @@ export function ceilToStep(x: number, step: number, base: number, scale: number)
  */
 export class OrderFilters {
   readonly instrument: Instrument;
+  /** Smallest notional a market order may have (0 when MIN_NOTIONAL does not apply to market orders). */
+  readonly minMarketNotional: number;
+  // every bound as an own number field (0 = none), so hot loops read one monomorphic shape
+  private readonly tick: number;
+  private readonly minPrice: number;
+  private readonly maxPrice: number;
+  private readonly step: number;
+  private readonly minQty: number;
+  private readonly maxQty: number;
+  private readonly mStep: number;
+  private readonly mMinQty: number;
+  private readonly mMaxQty: number;
+  private readonly minNotional: number;
+  private readonly maxNotional: number;
+  private readonly maxMarketNotional: number;
+  private readonly bidUp: number;
+  private readonly bidDown: number;
+  private readonly askUp: number;
+  private readonly askDown: number;
   private readonly qtyScale: number;
   private readonly marketQtyScale: number;
   private readonly priceScale: number;
-  private readonly priceBase: number;
 
   constructor(instrument: Instrument) {
     for (const k of ["tickSize", "stepSize", "minQty", "minNotional"] as const) {
@@ -67,11 +85,28 @@ export class OrderFilters {
         });
       }
     }
-    this.instrument = instrument;
-    this.qtyScale = 10 ** Math.max(stepDecimals(instrument.stepSize), stepDecimals(instrument.minQty));
-    this.marketQtyScale = 10 ** Math.max(stepDecimals(instrument.marketStepSize ?? 0), stepDecimals(instrument.marketMinQty ?? 0), stepDecimals(instrument.stepSize));
-    this.priceBase = instrument.minPrice ?? 0;
-    this.priceScale = 10 ** Math.max(stepDecimals(instrument.tickSize), stepDecimals(this.priceBase));
+    const i = instrument;
+    this.instrument = i;
+    this.tick = i.tickSize;
+    this.minPrice = i.minPrice ?? 0;
+    this.maxPrice = i.maxPrice ?? 0;
+    this.step = i.stepSize;
+    this.minQty = i.minQty;
+    this.maxQty = i.maxQty > 0 ? i.maxQty : 0;
+    this.mStep = i.marketStepSize ?? 0;
+    this.mMinQty = i.marketMinQty ?? 0;
+    this.mMaxQty = i.marketMaxQty ?? 0;
+    this.minNotional = i.minNotional;
+    this.minMarketNotional = i.applyMinToMarket === false ? 0 : i.minNotional;
+    this.maxNotional = i.maxNotional ?? 0;
+    this.maxMarketNotional = i.applyMaxToMarket === true ? this.maxNotional : 0;
+    this.bidUp = i.percentPrice?.bidUp ?? 0;
+    this.bidDown = i.percentPrice?.bidDown ?? 0;
+    this.askUp = i.percentPrice?.askUp ?? 0;
+    this.askDown = i.percentPrice?.askDown ?? 0;
+    this.qtyScale = 10 ** Math.max(stepDecimals(this.step), stepDecimals(this.minQty));
+    this.marketQtyScale = 10 ** Math.max(stepDecimals(this.mStep), stepDecimals(this.mMinQty), stepDecimals(this.step));
+    this.priceScale = 10 ** Math.max(stepDecimals(this.tick), stepDecimals(this.minPrice));
   }
 
   get symbol(): string {
@@ -80,20 +115,14 @@ export class OrderFilters {
 
   /** Rounds a limit price to the tick grid on the side that never pays more (buy down, sell up). */
   roundPrice(side: Side, price: number): number {
-    const t = this.instrument.tickSize;
-    if (!(t > 0)) return price;
-    return side === "buy" ? floorToStep(price, t, this.priceBase, this.priceScale) : ceilToStep(price, t, this.priceBase, this.priceScale);
+    if (!(this.tick > 0)) return price;
+    return side === "buy" ? floorToStep(price, this.tick, this.minPrice, this.priceScale) : ceilToStep(price, this.tick, this.minPrice, this.priceScale);
   }
 
   /** Rounds a quantity toward zero to the LOT_SIZE step (and MARKET_LOT_SIZE step for market orders). */
   roundQty(qty: number, market: boolean): number {
-    const i = this.instrument;
-    let q = qty >= i.minQty ? floorToStep(qty, i.stepSize, i.minQty, this.qtyScale) : floorToStep(qty, i.stepSize, 0, this.qtyScale);
-    const ms = i.marketStepSize ?? 0;
-    if (market && ms > 0) {
-      const base = i.marketMinQty ?? 0;
-      q = q >= base ? floorToStep(q, ms, base, this.marketQtyScale) : floorToStep(q, ms, 0, this.marketQtyScale);
-    }
+    let q = floorToStep(qty, this.step, qty >= this.minQty ? this.minQty : 0, this.qtyScale);
+    if (market && this.mStep > 0) q = floorToStep(q, this.mStep, q >= this.mMinQty ? this.mMinQty : 0, this.marketQtyScale);
     return q;
   }
 
@@ -103,38 +132,35 @@ export class OrderFilters {
    * notional of market orders and for PERCENT_PRICE_BY_SIDE. Allocates nothing.
    */
   conform(side: Side, market: boolean, qty: number, price: number, refPrice: number, out: FilterOutcome): boolean {
-    const i = this.instrument;
     out.ok = false;
     out.reason = null;
     out.bound = 0;
     out.price = market ? refPrice : price;
-    out.qty = this.roundQty(qty, market);
+    const q = this.roundQty(qty, market);
+    out.qty = q;
     if (!market) {
       const p = this.roundPrice(side, price);
       out.price = p;
-      if (!(p > 0)) return this.reject(out, "PRICE_FILTER", i.tickSize);
-      if ((i.minPrice ?? 0) > 0 && p < i.minPrice!) return this.reject(out, "PRICE_FILTER", i.minPrice!);
-      if ((i.maxPrice ?? 0) > 0 && p > i.maxPrice!) return this.reject(out, "PRICE_FILTER", i.maxPrice!);
+      if (!(p > 0)) return this.reject(out, "PRICE_FILTER", this.tick);
+      if (this.minPrice > 0 && p < this.minPrice) return this.reject(out, "PRICE_FILTER", this.minPrice);
+      if (this.maxPrice > 0 && p > this.maxPrice) return this.reject(out, "PRICE_FILTER", this.maxPrice);
     }
-    const q = out.qty;
-    if (!(q > 0) || q < i.minQty) return this.reject(out, "LOT_SIZE", i.minQty);
-    if (i.maxQty > 0 && q > i.maxQty) return this.reject(out, "LOT_SIZE", i.maxQty);
+    if (!(q > 0) || q < this.minQty) return this.reject(out, "LOT_SIZE", this.minQty);
+    if (this.maxQty > 0 && q > this.maxQty) return this.reject(out, "LOT_SIZE", this.maxQty);
     if (market) {
-      if ((i.marketMinQty ?? 0) > 0 && q < i.marketMinQty!) return this.reject(out, "MARKET_LOT_SIZE", i.marketMinQty!);
-      if ((i.marketMaxQty ?? 0) > 0 && q > i.marketMaxQty!) return this.reject(out, "MARKET_LOT_SIZE", i.marketMaxQty!);
+      if (this.mMinQty > 0 && q < this.mMinQty) return this.reject(out, "MARKET_LOT_SIZE", this.mMinQty);
+      if (this.mMaxQty > 0 && q > this.mMaxQty) return this.reject(out, "MARKET_LOT_SIZE", this.mMaxQty);
     }
     const px = market ? refPrice : out.price;
-    if (!(px > 0)) throw new InvariantError(`filters ${i.symbol}: no positive reference price for a market order (got ${refPrice})`);
+    if (!(px > 0)) throw new InvariantError(`filters ${this.instrument.symbol}: no positive reference price for a market order (got ${refPrice})`);
     const notional = q * px;
-    if (i.minNotional > 0 && (!market || i.applyMinToMarket !== false) && notional < i.minNotional) {
-      return this.reject(out, "MIN_NOTIONAL", i.minNotional);
-    }
-    const maxN = i.maxNotional ?? 0;
-    if (maxN > 0 && (!market || i.applyMaxToMarket === true) && notional > maxN) return this.reject(out, "MAX_NOTIONAL", maxN);
-    const pp = i.percentPrice;
-    if (!market && pp !== undefined && refPrice > 0) {
-      const up = side === "buy" ? pp.bidUp : pp.askUp;
-      const down = side === "buy" ? pp.bidDown : pp.askDown;
+    const minN = market ? this.minMarketNotional : this.minNotional;
+    if (minN > 0 && notional < minN) return this.reject(out, "MIN_NOTIONAL", minN);
+    const maxN = market ? this.maxMarketNotional : this.maxNotional;
+    if (maxN > 0 && notional > maxN) return this.reject(out, "MAX_NOTIONAL", maxN);
+    if (!market && refPrice > 0) {
+      const up = side === "buy" ? this.bidUp : this.askUp;
+      const down = side === "buy" ? this.bidDown : this.askDown;
       if (up > 0 && out.price > refPrice * up) return this.reject(out, "PERCENT_PRICE_BY_SIDE", refPrice * up);
       if (out.price < refPrice * down) return this.reject(out, "PERCENT_PRICE_BY_SIDE", refPrice * down);
     }

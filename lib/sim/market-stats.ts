@@ -1,4 +1,16 @@
-const FOUR_LN2 = 4 * Math.LN2;
+const INV_FOUR_LN2 = 1 / (4 * Math.LN2);
+
+/**
+ * ln(high / low) for high >= low > 0. For the narrow ranges of intraday bars it uses
+ * 2 atanh(u) = 2 (u + u^3/3 + u^5/5 + u^7/7), u = (h - l) / (h + l): with u < 0.01 the first omitted
+ * term is below 1e-17 of the result (under double precision), and it avoids a Math.log per bar.
+ */
+export function logRatio(high: number, low: number): number {
+  const u = (high - low) / (high + low);
+  if (u >= 0.01) return Math.log(high / low);
+  const u2 = u * u;
+  return 2 * u * (1 + u2 * (1 / 3 + u2 * (1 / 5 + u2 / 7)));
+}
 
 /**
  * Per-symbol market state the slippage models read: an EWMA of the per-bar Parkinson variance
@@ -10,8 +22,8 @@ export class MarketStats {
   private variance = 0;
   /** EWMA of bar volume, base units (0 before the first bar). */
   volume = 0;
-  /** Last closed bar's (high - low) / mid in bps (NaN before the first bar). */
-  lastRangeBps = Number.NaN;
+  private lastHigh = Number.NaN;
+  private lastLow = Number.NaN;
   /** Last closed bar's close (NaN before the first bar). */
   lastClose = Number.NaN;
   /** Bars seen. */
@@ -27,18 +39,22 @@ export class MarketStats {
     return this.count === 0 ? Number.NaN : Math.sqrt(this.variance);
   }
 
+  /** Last closed bar's (high - low) / mid in bps (NaN before the first bar). */
+  get lastRangeBps(): number {
+    const mid = (this.lastHigh + this.lastLow) / 2;
+    return mid > 0 ? ((this.lastHigh - this.lastLow) / mid) * 10_000 : Number.NaN;
+  }
+
+  /** Adds a closed bar (prices > 0, validated by the caller). Hot path: one log, no allocation. */
   update(high: number, low: number, close: number, volume: number): void {
-    const lr = high > 0 && low > 0 ? Math.log(high / low) : 0;
-    const v = (lr * lr) / FOUR_LN2;
-    if (this.count === 0) {
-      this.variance = v;
-      this.volume = volume;
-    } else {
-      this.variance += this.alpha * (v - this.variance);
-      this.volume += this.alpha * (volume - this.volume);
-    }
-    const mid = (high + low) / 2;
-    this.lastRangeBps = mid > 0 ? ((high - low) / mid) * 10_000 : 0;
+    const lr = logRatio(high, low);
+    const v = lr * lr * INV_FOUR_LN2;
+    // the first bar seeds both averages (alpha 1)
+    const a = this.count === 0 ? 1 : this.alpha;
+    this.variance += a * (v - this.variance);
+    this.volume += a * (volume - this.volume);
+    this.lastHigh = high;
+    this.lastLow = low;
     this.lastClose = close;
     this.count++;
   }
@@ -46,7 +62,8 @@ export class MarketStats {
   reset(): void {
     this.variance = 0;
     this.volume = 0;
-    this.lastRangeBps = Number.NaN;
+    this.lastHigh = Number.NaN;
+    this.lastLow = Number.NaN;
     this.lastClose = Number.NaN;
     this.count = 0;
   }

@@ -27,6 +27,8 @@ export function newSlippageInput(): SlippageInput {
 
 /** Slippage of one symbol: adverse cost in bps of the reference price (always >= 0). Deterministic. */
 export interface SymbolSlippage {
+  /** Whether `bps` reads sigma, volume or the bar range (so callers must keep MarketStats current). */
+  readonly usesMarketStats: boolean;
   bps(inp: SlippageInput): number;
 }
 
@@ -47,6 +49,7 @@ export function applySlippage(side: Side, price: number, bps: number): number {
 
 class FixedSlippage implements SymbolSlippage, SlippageModel {
   readonly kind = "fixed" as const;
+  readonly usesMarketStats = false;
   constructor(private readonly fixedBps: number) {}
   bps(): number {
     return this.fixedBps;
@@ -73,6 +76,7 @@ function sqrtImpactBps(k: number, inp: SlippageInput): number {
 /** half-spread + k * sigma * sqrt(q / V), capped at maxBps (also when volume or volatility is unknown). */
 class SqrtImpactSlippage implements SymbolSlippage, SlippageModel {
   readonly kind = "sqrt-impact" as const;
+  readonly usesMarketStats = true;
   constructor(private readonly c: SqrtImpactConfig) {}
   bps(inp: SlippageInput): number {
     const impact = sqrtImpactBps(this.c.k, inp);
@@ -86,6 +90,7 @@ class SqrtImpactSlippage implements SymbolSlippage, SlippageModel {
 
 /** A calibrated profile entry: bucket cost by notional, or square-root parameters, times the hour-of-week multiplier. */
 class ProfileSymbolSlippage implements SymbolSlippage {
+  readonly usesMarketStats: boolean;
   private readonly maxBps: number;
   private readonly bucketMax: Float64Array;
   private readonly bucketBps: Float64Array;
@@ -94,6 +99,7 @@ class ProfileSymbolSlippage implements SymbolSlippage {
     private readonly c: SqrtImpactConfig,
   ) {
     this.maxBps = e.maxBps ?? c.maxBps;
+    this.usesMarketStats = e.buckets === undefined;
     const b = e.buckets ?? [];
     this.bucketMax = Float64Array.from(b, (x) => x.maxNotional ?? Number.POSITIVE_INFINITY);
     this.bucketBps = Float64Array.from(b, (x) => x.bps);

@@ -1,8 +1,14 @@
 import type { BarColumns } from "../core/bar";
 import { InvariantError } from "../core/errors";
 import type { Side } from "../core/market";
+import type { SymbolFees } from "./fee-model";
+import type { OrderFilters } from "./filters";
 import { newFilterOutcome } from "./filters";
+import type { FillModel } from "./fill-model";
+import type { IntrabarPriceModel } from "./intrabar";
+import type { LatencyModel } from "./latency-model";
 import { MarketStats } from "./market-stats";
+import type { SymbolSlippage } from "./slippage-model";
 import { applySlippage, newSlippageInput } from "./slippage-model";
 import type { SymbolModels } from "./symbol-models";
 import { hourOfWeek } from "./time";
@@ -73,24 +79,41 @@ export class VectorKernel {
   lastFee = 0;
   lastSlippageCost = 0;
   lastLatencyMs = 0;
-  readonly summary: KernelSummary;
+  private readonly summary: KernelSummary;
   private readonly stats: MarketStats;
   private readonly leverage: number;
   private readonly band: number;
   private readonly out = newFilterOutcome();
   private readonly slip = newSlippageInput();
+  private readonly tf: number;
+  private readonly trackStats: boolean;
+  private readonly filters: OrderFilters | null;
+  private readonly fees: SymbolFees;
+  private readonly slippage: SymbolSlippage;
+  private readonly intrabar: IntrabarPriceModel;
+  private readonly latency: LatencyModel;
+  private readonly fillModel: FillModel;
+  private bars = 0;
   private pendingQty = 0;
   private pendingSubmitTs = 0;
   private pendingArrivalTs = 0;
   private lastTs = Number.NEGATIVE_INFINITY;
-  private lastClose = Number.NaN;
-  private lastEnd = Number.NaN;
+  private markedClose = Number.NaN;
+  private markedEnd = Number.NaN;
 
   constructor(
     private readonly m: SymbolModels,
     private readonly opts: KernelOptions,
   ) {
     this.stats = new MarketStats(m.statsHalfLifeBars);
+    this.tf = m.timeframeMs;
+    this.trackStats = m.slippage.usesMarketStats;
+    this.filters = m.filters;
+    this.fees = m.fees;
+    this.slippage = m.slippage;
+    this.intrabar = m.intrabar;
+    this.latency = m.latency;
+    this.fillModel = m.fill;
     this.leverage = opts.leverage ?? 1;
     this.band = opts.rebalanceBand ?? 0;
     if (!(opts.initialCash > 0) || !(this.leverage > 0) || !(this.band >= 0)) {
@@ -106,6 +129,7 @@ export class VectorKernel {
     this.equity = cash;
     this.pendingQty = 0;
     this.lastTs = Number.NEGATIVE_INFINITY;
+    this.bars = 0;
     this.stats.reset();
     const s = this.summary;
     s.bars = s.fills = s.filterRejections = s.timeouts = s.fees = s.slippage = s.turnover = 0;
@@ -117,54 +141,52 @@ export class VectorKernel {
    * Returns the equity at bar i's close. `quoteSpreadBps` is NaN when no quote is known.
    */
   step(c: BarColumns, i: number, target: number, quoteSpreadBps = Number.NaN): number {
-    const eq = this.advance(c, i, quoteSpreadBps);
-    this.target(target);
+    return this.advance(c.ts[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, target, quoteSpreadBps);
+  }
+
+  /** `step` on one bar's values (the hot path; scalars only). */
+  advance(ts: number, open: number, high: number, low: number, close: number, volume: number, target: number, quoteSpreadBps: number): number {
+    if (!(ts > this.lastTs && low > 0 && high >= low && open > 0 && close > 0 && volume >= 0 && high + volume < Number.POSITIVE_INFINITY)) {
+      throw new InvariantError(`${this.m.symbol} bar at ${ts}: invalid or out-of-order OHLCV (${open}, ${high}, ${low}, ${close}, ${volume})`, { symbol: this.m.symbol, ts });
+    }
+    this.lastTs = ts;
+    const end = ts + this.tf;
+    this.lastFillQty = 0;
+    if (this.pendingQty !== 0 && this.pendingArrivalTs < end) this.fill(ts, open, high, low, close, volume, quoteSpreadBps);
+    if (this.trackStats) this.stats.update(high, low, close, volume);
+    const eq = this.cash + this.position * close;
+    this.equity = eq;
+    this.bars++;
+    if (target === target) this.decide(target, eq, close, end);
     return eq;
   }
 
   /**
-   * The first half of `step`, for callers that must see the state at bar i's close before deciding
-   * (an RL env): fills the order in flight, updates market statistics, marks equity at the close.
+   * `advance` without the decision, for callers that must see the state at the close before
+   * deciding (the RL env): fills the order in flight, updates statistics, marks equity. Follow it
+   * with `decideTarget` for the decision at this close.
    */
-  advance(c: BarColumns, i: number, quoteSpreadBps = Number.NaN): number {
-    const ts = c.ts[i]!;
-    const open = c.open[i]!;
-    const high = c.high[i]!;
-    const low = c.low[i]!;
-    const close = c.close[i]!;
-    const volume = c.volume[i]!;
-    if (!(ts > this.lastTs) || !(open > 0 && high >= low && low > 0 && close > 0 && volume >= 0) || !Number.isFinite(high + volume)) {
-      throw new InvariantError(`${this.m.symbol} bar ${i} at ${ts}: invalid or out-of-order OHLCV`, { symbol: this.m.symbol, index: i, ts });
-    }
-    this.lastTs = ts;
-    const tf = this.m.timeframeMs;
-    const end = ts + tf;
-    this.lastFillQty = 0;
-    if (this.pendingQty !== 0 && this.pendingArrivalTs < end) this.fill(ts, open, high, low, close, volume, quoteSpreadBps);
-    this.stats.update(high, low, close, volume);
-    const eq = this.cash + this.position * close;
-    this.equity = eq;
-    this.summary.bars++;
-    this.lastClose = close;
-    this.lastEnd = end;
+  markBar(ts: number, open: number, high: number, low: number, close: number, volume: number, quoteSpreadBps: number): number {
+    const eq = this.advance(ts, open, high, low, close, volume, Number.NaN, quoteSpreadBps);
+    this.markedClose = close;
+    this.markedEnd = ts + this.tf;
     return eq;
   }
 
-  /** The second half of `step`: decides toward `target` at the close of the bar last advanced (NaN = hold). */
-  target(target: number): void {
-    if (target === target) this.decide(target, this.equity, this.lastClose, this.lastEnd);
+  /** The decision at the close of the bar last passed to `markBar` (NaN = keep position and any order in flight). */
+  decideTarget(target: number): void {
+    if (target === target) this.decide(target, this.equity, this.markedClose, this.markedEnd);
   }
 
   private fill(ts: number, open: number, high: number, low: number, close: number, volume: number, spread: number): void {
-    const m = this.m;
     const side: Side = this.pendingQty > 0 ? "buy" : "sell";
     const remaining = side === "buy" ? this.pendingQty : -this.pendingQty;
     this.pendingQty = 0; // IOC: whatever does not fill now is dropped
     const fillTs = this.pendingArrivalTs > ts ? this.pendingArrivalTs : ts;
-    const ref = m.intrabar.priceAt(open, high, low, close, (fillTs - ts) / m.timeframeMs);
-    const cap = m.fill.capacity(volume, 0);
+    const ref = this.intrabar.priceAt(open, high, low, close, (fillTs - ts) / this.tf);
+    const cap = this.fillModel.capacity(volume, 0);
     let q = remaining <= cap ? remaining : cap;
-    if (q < remaining && m.filters !== null) q = m.filters.roundQty(q, true);
+    if (q < remaining && this.filters !== null) q = this.filters.roundQty(q, true);
     if (!(q > 0)) return;
     const s = this.slip;
     s.side = side;
@@ -175,8 +197,8 @@ export class VectorKernel {
     s.volume = this.stats.volume;
     s.lastRangeBps = this.stats.lastRangeBps;
     s.quoteSpreadBps = spread;
-    const price = applySlippage(side, ref, m.slippage.bps(s));
-    const fee = m.fees.fee(side, q, price, "taker");
+    const price = applySlippage(side, ref, this.slippage.bps(s));
+    const fee = this.fees.fee(side, q, price, "taker");
     const dq = side === "buy" ? q : -q;
     this.cash = this.cash - dq * price - fee;
     const pos = this.position + dq;
@@ -202,15 +224,20 @@ export class VectorKernel {
     if (!(size * close > this.band * (eq > 0 ? eq : 0))) return;
     const side: Side = delta > 0 ? "buy" : "sell";
     let qty = size;
-    const f = this.m.filters;
+    const f = this.filters;
     if (f !== null) {
+      if (size * close < f.minMarketNotional) {
+        // fails MIN_NOTIONAL whatever the rounding; an order that rounds to nothing is not a rejection
+        if (f.roundQty(size, true) > 0) this.summary.filterRejections++;
+        return;
+      }
       if (!f.conform(side, true, size, Number.NaN, close, this.out)) {
         if (!(this.out.reason === "LOT_SIZE" && this.out.qty === 0)) this.summary.filterRejections++;
         return;
       }
       qty = this.out.qty;
     }
-    const lat = this.m.latency.sample(now);
+    const lat = this.latency.sample(now);
     if (lat === Number.POSITIVE_INFINITY) {
       this.summary.timeouts++;
       return;
@@ -218,6 +245,16 @@ export class VectorKernel {
     this.pendingQty = side === "buy" ? qty : -qty;
     this.pendingSubmitTs = now;
     this.pendingArrivalTs = now + lat;
+  }
+
+  private record(o: KernelOutputs, i: number): void {
+    const filled = this.lastFillQty !== 0;
+    if (o.fillQty !== undefined) o.fillQty[i] = this.lastFillQty;
+    if (o.fillPrice !== undefined) o.fillPrice[i] = filled ? this.lastFillPrice : 0;
+    if (o.requestedPrice !== undefined) o.requestedPrice[i] = filled ? this.lastRequestedPrice : 0;
+    if (o.fee !== undefined) o.fee[i] = filled ? this.lastFee : 0;
+    if (o.slippageCost !== undefined) o.slippageCost[i] = filled ? this.lastSlippageCost : 0;
+    if (o.latencyMs !== undefined) o.latencyMs[i] = filled ? this.lastLatencyMs : 0;
   }
 
   /** Runs every bar with `targets[i]` decided at bar i's close; fills `out` (allocated when absent). */
@@ -228,24 +265,21 @@ export class VectorKernel {
     if (o.position.length < n || o.equity.length < n) throw new InvariantError(`kernel outputs shorter than ${n} bars`);
     const { cash, fillQty, fillPrice, requestedPrice, fee, slippageCost, latencyMs } = o;
     const detail = fillQty !== undefined || fillPrice !== undefined || requestedPrice !== undefined || fee !== undefined || slippageCost !== undefined || latencyMs !== undefined;
+    const { ts, open, high, low, close, volume } = c;
+    const eqOut = o.equity;
+    const posOut = o.position;
     for (let i = 0; i < n; i++) {
-      o.equity[i] = this.step(c, i, targets[i]!, quoteSpreadBps === undefined ? Number.NaN : quoteSpreadBps[i]!);
-      o.position[i] = this.position;
+      const spread = quoteSpreadBps === undefined ? Number.NaN : quoteSpreadBps[i]!;
+      eqOut[i] = this.advance(ts[i]!, open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, targets[i]!, spread);
+      posOut[i] = this.position;
       if (cash !== undefined) cash[i] = this.cash;
-      if (detail) {
-        const filled = this.lastFillQty !== 0;
-        if (fillQty !== undefined) fillQty[i] = this.lastFillQty;
-        if (fillPrice !== undefined) fillPrice[i] = filled ? this.lastFillPrice : 0;
-        if (requestedPrice !== undefined) requestedPrice[i] = filled ? this.lastRequestedPrice : 0;
-        if (fee !== undefined) fee[i] = filled ? this.lastFee : 0;
-        if (slippageCost !== undefined) slippageCost[i] = filled ? this.lastSlippageCost : 0;
-        if (latencyMs !== undefined) latencyMs[i] = filled ? this.lastLatencyMs : 0;
-      }
+      if (detail) this.record(o, i);
     }
-    const s = this.summary;
-    s.finalCash = this.cash;
-    s.finalPosition = this.position;
-    s.finalEquity = this.equity;
-    return { outputs: o, summary: { ...s } };
+    return { outputs: o, summary: this.summarize() };
+  }
+
+  /** Counters and totals since the last reset, with the current cash, position and equity. */
+  summarize(): KernelSummary {
+    return { ...this.summary, bars: this.bars, finalCash: this.cash, finalPosition: this.position, finalEquity: this.equity };
   }
 }
