@@ -45,7 +45,7 @@ export function formatTable(r: QueryResult, maxRows: number): string[] {
   const cells = shown.map((row) => r.columns.map((c) => cellText(row[c.name], c)));
   const width = r.columns.map((c, j) => Math.max(c.name.length, ...cells.map((row) => row[j]!.length)));
   const pad = (s: string, j: number) => (isNumeric(r.columns[j]!) ? s.padStart(width[j]!) : s.padEnd(width[j]!));
-  const lines = [r.columns.map((c, j) => pad(c.name, j)).join("  "), width.map((w) => "-".repeat(w)).join("  ")];
+  const lines = [r.columns.map((c, j) => pad(c.name, j)).join("  ").trimEnd(), width.map((w) => "-".repeat(w)).join("  ")];
   for (const row of cells) lines.push(row.map(pad).join("  ").trimEnd());
   const more = r.rows.length - shown.length;
   lines.push(`(${r.rows.length.toLocaleString("en-US")} row${r.rows.length === 1 ? "" : "s"}${more > 0 ? `, ${more.toLocaleString("en-US")} not shown: use --max-rows or --format csv` : ""})`);
