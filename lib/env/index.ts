@@ -11,3 +11,5 @@ export type { StepInfo, StepResult, TradingEnvSpec } from "./trading-env";
 export { TradingEnv } from "./trading-env";
 export type { VecTradingEnvOptions } from "./vec-env";
 export { VecTradingEnv } from "./vec-env";
+export type { EpisodeTrace } from "./run-episode";
+export { runEpisode } from "./run-episode";

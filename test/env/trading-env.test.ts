@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/core/errors";
-import { TradingEnv, VecTradingEnv, riskGuardHooks } from "../../lib/env/index";
+import { TradingEnv, VecTradingEnv, riskGuardHooks, runEpisode } from "../../lib/env/index";
 import { barsFrom, execution, marketOf, MIN, syntheticMarket, T0 } from "./helpers";
 
 /**
@@ -236,5 +236,21 @@ describe("VecTradingEnv", () => {
     expect(() => v.step(new Float32Array(2))).toThrow(/before reset/);
     v.reset(0);
     expect(() => v.step(new Float32Array(3))).toThrow(/expected 2 actions/);
+  });
+});
+
+describe("runEpisode", () => {
+  it("records every step of an episode and totals its costs", () => {
+    const market = syntheticMarket();
+    const env = new TradingEnv({ market, execution: execution(), env: { episodeLength: 40 } });
+    const t = runEpisode(env, (obs) => (obs[0]! > 0 ? 1 : -1), { seed: 4 });
+    expect(t.steps).toBe(40);
+    expect(t.equity.length).toBe(40);
+    expect(t.totalFees).toBeCloseTo(t.fee.reduce((a, b) => a + b, 0), 9);
+    expect(t.totalFees).toBeGreaterThan(0);
+    expect(t.totalReward).toBeCloseTo(t.reward.reduce((a, b) => a + b, 0), 12);
+    // without penalties the rewards telescope to the log growth of equity
+    expect(t.totalReward).toBeCloseTo(Math.log(t.equity[39]! / 10_000), 9);
+    expect(runEpisode(env, (obs) => (obs[0]! > 0 ? 1 : -1), { seed: 4 }).equity).toEqual(t.equity);
   });
 });

@@ -38,6 +38,10 @@ describe("feature pipeline", () => {
     expect(hashes.size).toBe(7);
   });
 
+  it("pins the default schema hash (a change here invalidates every saved checkpoint: bump FEATURE_MATHS_VERSION and say why)", () => {
+    expect(FeaturePipeline.fromConfig({}).hash).toBe("2cf48d2a468be7d0109e6972f904bba8d0c55063a6777f5af7f80e6fe01d8e67");
+  });
+
   it("canonical JSON sorts keys at every level", () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: true } })).toBe('{"a":{"c":true,"d":[2,{"y":2,"z":1}]},"b":1}');
   });
@@ -142,6 +146,23 @@ describe("feature pipeline", () => {
       if (ready && i % 97 === 0) expect(Array.from(s.observation())).toEqual(Array.from(z.subarray(i * p.width, (i + 1) * p.width)));
     }
     expect(sameBits(p.transformBars(bars), z)).toBe(true);
+  });
+
+  it("refuses to emit an observation while warming up or before the normaliser is known", () => {
+    const p = FeaturePipeline.fromConfig({ steps: [{ kind: "logReturns", horizons: [2] }] });
+    const s = p.stream();
+    const bar = (i: number) => ({ ts: bars.ts[i]!, open: bars.open[i]!, high: bars.high[i]!, low: bars.low[i]!, close: bars.close[i]!, volume: bars.volume[i]! });
+    expect(s.push(bar(0))).toBe(false);
+    expect(() => s.observation()).toThrow(/no normaliser/);
+    p.fit(p.compute(bars));
+    expect(() => s.observation()).toThrow(/warming up \(1 of 3 bars\)/);
+    s.push(bar(1));
+    expect(s.push(bar(2))).toBe(true);
+    expect(s.observation().length).toBe(1);
+    expect(() => s.push(bar(2))).toThrow(/is not after the previous bar/);
+    s.reset();
+    expect(s.count).toBe(0);
+    expect(s.push(bar(2))).toBe(false);
   });
 
   it("after its warm-up, a pipeline started mid-series agrees with the full history (live warm-up)", () => {
