@@ -51,7 +51,7 @@ export function parseConfigFile(path: string, env: Env, cwd?: string): ParsedCon
 /** Parses YAML text that came from `display` (exported for tests and for in-memory configs). */
 export function parseConfigText(src: string, display: string, path: string, env: Env): ParsedConfigFile {
   const lc = new LineCounter();
-  const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
   const first = doc.errors[0];
   if (first) {
     const line = first.pos[0] >= 0 ? lc.linePos(first.pos[0]).line : undefined;
@@ -77,6 +77,10 @@ export function parseConfigText(src: string, display: string, path: string, env:
     if (isMap(node)) {
       for (const pair of node.items) {
         const keyNode = pair.key;
+        if (isScalar(keyNode) && typeof keyNode.value === "symbol") {
+          walk(pair.value, path); // `<<` merge key: its keys land in this mapping
+          continue;
+        }
         if (!isScalar(keyNode) || (typeof keyNode.value !== "string" && typeof keyNode.value !== "number")) {
           fail(path, keyNode ?? node, "mapping keys must be plain names");
         }

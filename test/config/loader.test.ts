@@ -83,6 +83,14 @@ describe("imports and merging", () => {
     expect(e.message).toMatch(/main\.yaml:3: imported file .*nope\.yaml not found/);
   });
 
+  it("supports YAML anchors, aliases and << merge keys", () => {
+    const dir = writeTree({ "main.yaml": "name: &n shared\nlimits: &l { qty: 2, tags: [*n] }\nport: 3\n" });
+    expect(loadConfig(join(dir, "main.yaml"), schema).limits).toEqual({ qty: 2, notional: 100, tags: ["shared"] });
+    const s2 = z.strictObject({ a: z.strictObject({ x: z.number(), y: z.number() }), b: z.strictObject({ x: z.number(), y: z.number() }) });
+    const dir2 = writeTree({ "m.yaml": "a: &base { x: 1, y: 2 }\nb:\n  <<: *base\n  y: 5\n" });
+    expect(loadConfig(join(dir2, "m.yaml"), s2).b).toEqual({ x: 1, y: 5 });
+  });
+
   it("applies overrides last, after every file", () => {
     const dir = writeTree({ "main.yaml": "name: m\nlimits: { qty: 1 }\nport: 4\n" });
     const c = loadConfig(join(dir, "main.yaml"), schema, { overrides: { port: 8, limits: { qty: 5 } } });
