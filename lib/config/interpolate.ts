@@ -9,10 +9,12 @@
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+// every member lists every field (absent ones as `?: undefined`): notebooks compile lib without
+// strictNullChecks, where narrowing on `ok` does not happen
 export type InterpolationResult =
-  | { ok: true; value: string; vars: string[]; wholeValue: boolean }
-  | { ok: false; kind: "missing"; variable: string; message: string }
-  | { ok: false; kind: "syntax"; message: string };
+  | { ok: true; value: string; vars: string[]; wholeValue: boolean; kind?: undefined; variable?: undefined; message?: undefined }
+  | { ok: false; kind: "missing"; variable: string; message: string; value?: undefined; vars?: undefined; wholeValue?: undefined }
+  | { ok: false; kind: "syntax"; message: string; variable?: undefined; value?: undefined; vars?: undefined; wholeValue?: undefined };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
