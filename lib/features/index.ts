@@ -13,7 +13,7 @@ export { featureAt, featureColumn, rowAtOrAfter } from "./matrix";
 export type { NormaliserKind, NormaliserStats, NormaliserFitInput } from "./normaliser";
 export { Normaliser, NORMAL_IQR, quantileSorted } from "./normaliser";
 export { CheckpointError } from "./errors";
-export type { FeaturesConfigInput } from "./pipeline";
+export type { FeaturesConfigInput, FeatureManifest } from "./pipeline";
 export { FeaturePipeline } from "./pipeline";
 export { FeatureBatcher } from "./batcher";
 export { FeatureStream } from "./stream";

@@ -17,6 +17,15 @@ import { FeatureStream } from "./stream";
 
 export type FeaturesConfigInput = z.input<typeof featuresSchema>;
 
+/** What a checkpoint stores about its features: enough to rebuild the exact pipeline and check it. */
+export interface FeatureManifest {
+  /** The resolved `features:` config. */
+  config: FeaturesConfig;
+  schema: FeatureSchema;
+  hash: string;
+  normaliser: NormaliserStats;
+}
+
 /**
  * The feature pipeline of one config: ordered steps, a schema with a stable hash, a normaliser fitted
  * on training rows only. Immutable apart from the normaliser, which `fit` (or a checkpoint) sets once;
@@ -143,6 +152,28 @@ export class FeaturePipeline {
     if (dst.length < raw.rows * this.width) throw new RangeError(`transform output holds ${dst.length} values, needs ${raw.rows * this.width}`);
     this.normaliser.applyRows(raw.values, 0, raw.rows, dst);
     return dst;
+  }
+
+  /** The features part of a checkpoint manifest (requires a fitted normaliser). */
+  toManifest(): FeatureManifest {
+    return { config: structuredClone(this.config) as FeaturesConfig, schema: structuredClone(this.schema) as FeatureSchema, hash: this.hash, normaliser: this.normaliser.toJSON() };
+  }
+
+  /**
+   * Rebuilds a checkpoint's pipeline with its fitted statistics. Refuses a manifest whose hash this
+   * code does not reproduce (the feature maths or the schema changed since it was saved).
+   */
+  static fromManifest(m: FeatureManifest): FeaturePipeline {
+    if (m === null || typeof m !== "object" || typeof m.hash !== "string") throw new CheckpointError("feature manifest is missing or has no hash");
+    const p = FeaturePipeline.fromConfig(m.config as FeaturesConfigInput);
+    if (p.hash !== m.hash) {
+      throw new CheckpointError(`feature schema hash mismatch: the checkpoint was saved with ${m.hash.slice(0, 12)}, this code builds ${p.hash.slice(0, 12)} from the same config`, {
+        expected: m.hash,
+        got: p.hash,
+      });
+    }
+    p.setNormaliser(m.normaliser);
+    return p;
   }
 
   private checkMatrix(raw: FeatureMatrix): void {

@@ -135,7 +135,10 @@ export class RollingMean {
   }
 }
 
-/** A ring of the last values (power-of-two sized), for lags up to `maxLag`. */
+/**
+ * A ring of the last values (power-of-two sized), for lags up to `maxLag`. The first value fills
+ * the whole ring, so a lag longer than the history reads the oldest value without a branch.
+ */
 export class Lags {
   private readonly buf: Float64Array;
   private readonly mask: number;
@@ -157,6 +160,7 @@ export class Lags {
   }
 
   push(x: number): void {
+    if (this.count === 0) this.buf.fill(x);
     this.buf[this.pos] = x;
     this.pos = (this.pos + 1) & this.mask;
     if (this.count <= this.maxLag) this.count++;
@@ -167,9 +171,8 @@ export class Lags {
     return this.count;
   }
 
-  /** The value pushed `k` pushes ago (0 = latest, k <= maxLag); the oldest one when fewer were pushed. */
+  /** The value pushed `k` pushes ago (0 = latest, k <= maxLag); the first one when fewer were pushed. */
   ago(k: number): number {
-    const kk = k < this.count ? k : this.count - 1;
-    return this.buf[(this.pos - 1 - kk) & this.mask]!;
+    return this.buf[(this.pos - 1 - k) & this.mask]!;
   }
 }

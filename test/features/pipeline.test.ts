@@ -134,6 +134,18 @@ describe("feature pipeline", () => {
     expect(() => Normaliser.fromJSON({ ...(json as object), center: "x" })).toThrow(/center/);
   });
 
+  it("round-trips through a checkpoint manifest and refuses one whose hash this code does not reproduce", () => {
+    const p = FeaturePipeline.fromConfig({ steps: [{ kind: "rsi" }, { kind: "calendar" }] });
+    const m = p.compute(bars);
+    p.fit(m);
+    const manifest = JSON.parse(JSON.stringify(p.toManifest())) as ReturnType<typeof p.toManifest>;
+    const q = FeaturePipeline.fromManifest(manifest);
+    expect(q.hash).toBe(p.hash);
+    expect(sameBits(q.transform(m), p.transform(m))).toBe(true);
+    expect(() => FeaturePipeline.fromManifest({ ...manifest, hash: "0".repeat(64) })).toThrow(/hash mismatch/);
+    expect(() => FeaturePipeline.fromConfig({}).toManifest()).toThrow(/not fitted/);
+  });
+
   it("streams the same normalised observation the batch transform gives", () => {
     const p = FeaturePipeline.fromConfig({});
     const m = p.compute(bars);
