@@ -53,8 +53,6 @@ export const liveSchema = z.strictObject({
   warmupBars: z.int().positive().optional(),
   /** A decision for bar t expires this many timeframes after t. */
   decisionTtlTimeframes: z.int().min(1).max(100).default(1),
-  /** Stand aside when |target - current position| (fraction of max position) is below this. */
-  rebalanceThreshold: z.number().min(0).max(1).default(0),
   health: healthSchema.prefault({}),
   shutdown: shutdownSchema.prefault({}),
 });
