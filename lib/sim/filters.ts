@@ -55,6 +55,8 @@ export class OrderFilters {
   readonly instrument: Instrument;
   /** Smallest notional a market order may have (0 when MIN_NOTIONAL does not apply to market orders). */
   readonly minMarketNotional: number;
+  /** Smallest market quantity that does not round to zero: `roundQty(q, true) > 0` exactly when q >= dustQty. */
+  readonly dustQty: number;
   // every bound as an own number field (0 = none), so hot loops read one monomorphic shape
   private readonly tick: number;
   private readonly minPrice: number;
@@ -107,6 +109,21 @@ export class OrderFilters {
     this.qtyScale = 10 ** Math.max(stepDecimals(this.step), stepDecimals(this.minQty));
     this.marketQtyScale = 10 ** Math.max(stepDecimals(this.mStep), stepDecimals(this.mMinQty), stepDecimals(this.step));
     this.priceScale = 10 ** Math.max(stepDecimals(this.tick), stepDecimals(this.minPrice));
+    this.dustQty = this.findDust();
+  }
+
+  /** Bisection on the monotone roundQty down to adjacent doubles (once, at construction). */
+  private findDust(): number {
+    let lo = 0;
+    let hi = Math.max(this.step, this.minQty, this.mStep, this.mMinQty) * 2;
+    if (!(hi > 0)) return Number.MIN_VALUE; // no lot rules: any positive quantity is an order
+    for (let k = 0; k < 2000; k++) {
+      const mid = lo + (hi - lo) / 2;
+      if (mid <= lo || mid >= hi) break;
+      if (this.roundQty(mid, true) > 0) hi = mid;
+      else lo = mid;
+    }
+    return hi;
   }
 
   get symbol(): string {

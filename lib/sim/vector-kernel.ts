@@ -228,7 +228,7 @@ export class VectorKernel {
     if (f !== null) {
       if (size * close < f.minMarketNotional) {
         // fails MIN_NOTIONAL whatever the rounding; an order that rounds to nothing is not a rejection
-        if (f.roundQty(size, true) > 0) this.summary.filterRejections++;
+        if (size >= f.dustQty) this.summary.filterRejections++;
         return;
       }
       if (!f.conform(side, true, size, Number.NaN, close, this.out)) {

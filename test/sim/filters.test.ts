@@ -147,3 +147,14 @@ describe("filters in a hand-worked 10-bar scenario", () => {
     expect(e.getOrder("o4")).toMatchObject({ status: "filled", avgPrice: 100 });
   });
 });
+
+describe("dust threshold", () => {
+  it("is exactly where market quantities stop rounding to zero", () => {
+    for (const inst of [BTCUSDT, TOY, { ...TOY, marketStepSize: 0.01, marketMinQty: 0.05 }]) {
+      const f = new OrderFilters(inst);
+      expect(f.roundQty(f.dustQty, true)).toBeGreaterThan(0);
+      const below = f.dustQty - f.dustQty * Number.EPSILON;
+      expect(f.roundQty(below, true)).toBe(0);
+    }
+  });
+});
