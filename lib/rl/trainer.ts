@@ -101,6 +101,8 @@ export class PpoTrainer {
   private readonly episodes: EpisodeTracker;
   private counters: TrainerCounters = { updates: 0, steps: 0, bestMetric: null, bestUpdate: null };
   private obs: Float32Array;
+  /** Re-seed the envs before the next rollout (run start and segment boundaries). */
+  private needReset = true;
 
   constructor(o: TrainerOptions) {
     this.o = o;
@@ -137,8 +139,12 @@ export class PpoTrainer {
     return this.counters.steps;
   }
 
-  /** Trains until `totalSteps` env steps (default training.totalSteps) have been collected in all. */
-  async train(totalSteps = this.o.training.totalSteps): Promise<TrainSummary> {
+  /**
+   * Trains until `totalSteps` env steps (default training.totalSteps) have been collected in all.
+   * `untilUpdate` pauses earlier (schedules still span `totalSteps`): a ready interval for
+   * population-based training, or a deliberate interruption; `train` can be called again to go on.
+   */
+  async train(totalSteps = this.o.training.totalSteps, untilUpdate = Number.POSITIVE_INFINITY): Promise<TrainSummary> {
     const { ppo, training, clock } = this.o;
     const rolloutSize = ppo.numEnvs * ppo.rolloutSteps;
     const totalUpdates = Math.max(1, Math.ceil(totalSteps / rolloutSize));
@@ -150,11 +156,10 @@ export class PpoTrainer {
     let updateMs = 0;
     let last: TrainProgress | null = null;
     let lastEval: EvalMetrics | null = null;
-    let needReset = true;
     if (this.o.outDir !== undefined) mkdirSync(this.o.outDir, { recursive: true });
 
-    while (this.counters.updates < totalUpdates) {
-      if (needReset) this.resetEnvs();
+    while (this.counters.updates < totalUpdates && this.counters.updates < untilUpdate) {
+      if (this.needReset) this.resetEnvs();
       const progress = this.counters.steps / plannedSteps;
       const lr = scheduled(ppo.learningRate.lr, ppo.learningRate.lr * ppo.learningRate.finalFraction, ppo.learningRate.schedule, progress);
       const clip = scheduled(ppo.clip.start, ppo.clip.end, ppo.clip.schedule, progress);
@@ -201,10 +206,11 @@ export class PpoTrainer {
       if (evalResult) await this.maybeSaveBest(evalResult);
       const boundary = every > 0 && u % every === 0;
       if (boundary || finalUpdate) await this.saveLast(lastEval);
-      needReset = boundary;
+      this.needReset = boundary;
       this.o.onProgress?.(last);
     }
-    if (this.o.outDir !== undefined && (this.counters.bestMetric === null || !training.keepBest.enabled)) await this.save(this.o.outDir, lastEval);
+    const finished = this.counters.updates >= totalUpdates;
+    if (finished && this.o.outDir !== undefined && (this.counters.bestMetric === null || !training.keepBest.enabled)) await this.save(this.o.outDir, lastEval);
     const elapsedMs = clock.now() - t0;
     return {
       updates: this.counters.updates,
