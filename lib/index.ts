@@ -21,6 +21,8 @@ import { hourOfWeekHeatmap, intervalFigure, linesFigure, panelsFigure, residuals
 export type { DataSession, BacktestOutcome, BacktestRequest, DataCheckReport };
 export { toArrowTable, toDataFrame } from "./infra/data/index";
 export { computeMetrics, calendarFor } from "./services/backtest/metrics";
+export { walkForward, walkForwardWindows } from "./services/backtest/walk-forward";
+export { dailyReturns, metricsTable } from "./services/backtest/report";
 export { createStrategy, STRATEGY_NAMES } from "./services/strategies/baselines";
 export { loadTrainConfig, loadLiveConfig } from "./config/kinds";
 export { SeededRng } from "./sim/rng";
