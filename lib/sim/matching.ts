@@ -1,6 +1,6 @@
 import type { Fill, Liquidity } from "../core/fill";
 import type { Order, OrderRequest } from "../core/order";
-import { applyFill, createOrder, isTerminal, remainingQty, transition, validateOrderRequest } from "../core/order";
+import { applyFill, isTerminal, remainingQty, transition, validateOrderRequest } from "../core/order";
 import type { Result } from "../core/result";
 import { err, ok } from "../core/result";
 import { DataError, InvariantError, OrderError, TradelabError } from "../core/errors";
@@ -14,6 +14,11 @@ import { hourOfWeek } from "./time";
 export interface EngineListener {
   onOrder?(order: Order): void;
   onFill?(fill: Fill, order: Order): void;
+}
+
+export interface MatchingEngineOptions {
+  /** Finished orders kept for getOrder and idempotent resubmission (oldest forgotten first). Default 10000. */
+  retainFinished?: number;
 }
 
 interface Working {
@@ -37,6 +42,9 @@ export class MatchingEngine {
   readonly stats: MarketStats;
   private readonly m: SymbolModels;
   private readonly orders = new Map<string, Working>();
+  private readonly finished: string[] = [];
+  private finishedHead = 0;
+  private readonly retainFinished: number;
   private active: Working[] = [];
   private readonly out = newFilterOutcome();
   private readonly slip = newSlippageInput();
@@ -49,7 +57,9 @@ export class MatchingEngine {
   constructor(
     models: SymbolModels,
     private readonly listener: EngineListener = {},
+    options: MatchingEngineOptions = {},
   ) {
+    this.retainFinished = options.retainFinished ?? 10_000;
     this.m = models;
     this.symbol = models.symbol;
     this.stats = new MarketStats(models.statsHalfLifeBars);
@@ -76,8 +86,23 @@ export class MatchingEngine {
     }
     const known = this.orders.get(req.clientOrderId);
     if (known !== undefined) return ok(known.order);
-    let order = transition(createOrder(req, ts), "submitted", ts);
     const market = req.type === "market";
+    // built directly in state "submitted" (created -> submitted), with one stable object shape
+    let order: Order = {
+      clientOrderId: req.clientOrderId,
+      symbol: req.symbol,
+      side: req.side,
+      type: req.type,
+      qty: req.qty,
+      price: req.price,
+      timeInForce: req.timeInForce,
+      reduceOnly: req.reduceOnly,
+      status: "submitted",
+      filledQty: 0,
+      avgPrice: 0,
+      createdTs: ts,
+      updatedTs: ts,
+    };
     const f = this.m.filters;
     if (f !== null) {
       const ref = this.stats.lastClose;
@@ -85,7 +110,8 @@ export class MatchingEngine {
       if (!f.conform(req.side, market, req.qty, req.price ?? Number.NaN, ref, this.out)) {
         return this.reject(order, ts, filterError(this.symbol, req.side, this.out, req.clientOrderId));
       }
-      order = { ...order, qty: this.out.qty, ...(market ? {} : { price: this.out.price }) };
+      order.qty = this.out.qty;
+      if (!market) order.price = this.out.price;
     }
     const latency = this.m.latency.sample(ts);
     if (latency === Number.POSITIVE_INFINITY) {
@@ -106,7 +132,7 @@ export class MatchingEngine {
       return err(new TradelabError("ORDER_REJECTED", `order ${clientOrderId} is already ${w.order.status}`, { details: { clientOrderId, status: w.order.status } }));
     }
     this.update(w, transition(w.order, "canceled", Math.max(ts, w.order.updatedTs)));
-    this.active = this.active.filter((x) => x !== w);
+    this.sweep();
     return ok(w.order);
   }
 
@@ -161,7 +187,22 @@ export class MatchingEngine {
       }
       if (isTerminal(w.order.status)) anyDone = true;
     }
-    if (anyDone) this.active = this.active.filter((w) => !isTerminal(w.order.status));
+    if (anyDone) this.sweep();
+  }
+
+  /** Drops finished orders from the working list and forgets the oldest beyond the retention limit. */
+  private sweep(): void {
+    const keep: Working[] = [];
+    for (const w of this.active) {
+      if (isTerminal(w.order.status)) this.finished.push(w.order.clientOrderId);
+      else keep.push(w);
+    }
+    this.active = keep;
+    while (this.finished.length - this.finishedHead > this.retainFinished) this.orders.delete(this.finished[this.finishedHead++]!);
+    if (this.finishedHead > 4096 && this.finishedHead * 2 > this.finished.length) {
+      this.finished.splice(0, this.finishedHead);
+      this.finishedHead = 0;
+    }
   }
 
   /** Takes liquidity at `ref` plus slippage, up to the bar's remaining capacity. Returns the quantity filled. */

@@ -46,7 +46,6 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
   readonly venue: string;
   readonly account: SimAccount;
   private readonly engines = new Map<string, MatchingEngine>();
-  private readonly owner = new Map<string, string>();
   private readonly locks = new Map<string, Lock>();
   private readonly handlers = new Set<ExecutionHandlers>();
   private readonly fills: Fill[] = [];
@@ -70,8 +69,9 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
 
   async submit(req: OrderRequest): Promise<Result<Order, TradelabError>> {
     validateOrderRequest(req);
-    const known = this.owner.get(req.clientOrderId);
-    if (known !== undefined) return ok(this.engines.get(known)!.getOrder(req.clientOrderId)!);
+    // client order ids are unique per symbol, as on Binance; a known id returns the existing order
+    const known = this.engines.get(req.symbol)?.getOrder(req.clientOrderId);
+    if (known !== undefined) return ok(known);
     let engine: MatchingEngine;
     try {
       engine = this.engine(req.symbol);
@@ -94,7 +94,6 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
       this.release(req.clientOrderId);
       return r;
     }
-    this.owner.set(req.clientOrderId, req.symbol);
     if (locking && r.value.qty < lock.qty) {
       this.account.unlock(lock.asset, (lock.qty - r.value.qty) * lock.perUnit);
       lock.qty = r.value.qty;
@@ -104,14 +103,14 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
 
   async cancel(symbol: string, clientOrderId: string): Promise<Result<Order, TradelabError>> {
     const e = this.engines.get(symbol);
-    if (e === undefined || this.owner.get(clientOrderId) !== symbol) {
+    if (e === undefined || e.getOrder(clientOrderId) === undefined) {
       return err(new TradelabError("ORDER_NOT_FOUND", `unknown order ${clientOrderId} in ${symbol}`, { details: { symbol, clientOrderId } }));
     }
     return e.cancel(clientOrderId, this.opts.clock.now());
   }
 
   async getOrder(symbol: string, clientOrderId: string): Promise<Result<Order, TradelabError>> {
-    const o = this.owner.get(clientOrderId) === symbol ? this.engines.get(symbol)?.getOrder(clientOrderId) : undefined;
+    const o = this.engines.get(symbol)?.getOrder(clientOrderId);
     return o === undefined ? err(new TradelabError("ORDER_NOT_FOUND", `unknown order ${clientOrderId} in ${symbol}`, { details: { symbol, clientOrderId } })) : ok(o);
   }
 

@@ -205,3 +205,17 @@ describe("determinism", () => {
     expect(run(noisy, orders, 1235).fills).not.toEqual(run(noisy, orders, 1234).fills);
   });
 });
+
+describe("finished order retention", () => {
+  it("forgets the oldest finished orders beyond the retention limit, never open ones", () => {
+    const e = new MatchingEngine(models(NEUTRAL, { instruments: instruments(TOY) }).forSymbol("TOYUSDT", MIN), {}, { retainFinished: 2 });
+    const c = TEN_BARS;
+    e.onBar(c.ts[0]!, c.open[0]!, c.high[0]!, c.low[0]!, c.close[0]!, c.volume[0]!);
+    e.submit({ clientOrderId: "rest", symbol: "TOYUSDT", side: "buy", type: "limit", price: 50, qty: 1, timeInForce: "GTC" }, c.ts[0]! + MIN);
+    for (let i = 1; i <= 4; i++) {
+      e.submit({ clientOrderId: `m${i}`, symbol: "TOYUSDT", side: "buy", type: "market", qty: 0.2, timeInForce: "IOC" }, c.ts[i - 1]! + MIN);
+      e.onBar(c.ts[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!);
+    }
+    expect(["m1", "m2", "m3", "m4", "rest"].map((id) => e.getOrder(id)?.status)).toEqual([undefined, undefined, "filled", "filled", "accepted"]);
+  });
+});
