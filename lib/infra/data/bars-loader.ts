@@ -36,13 +36,29 @@ function rangeText(r: Range): string {
   return ` in [${r.from === undefined ? "start" : fmtTime(r.from)}, ${r.to === undefined ? "end" : fmtTime(r.to)})`;
 }
 
-/** A scan of one partition's files with canonical names: ts (TIMESTAMP), open, high, low, close, volume. */
+const OHLCV = ["open", "high", "low", "close", "volume"] as const;
+
+/**
+ * A scan of one partition's files with canonical names: ts (TIMESTAMP), open, high, low, close, volume.
+ * NULLs become NaN, but only when the parquet statistics say a column has any (COALESCE costs ~30 %).
+ */
 async function partitionSource(con: DuckDBConnection, p: BarPartition, r: Range): Promise<string> {
-  const scan = `read_parquet([${p.files.map(sqlStr).join(", ")}], union_by_name = true)`;
+  const list = `[${p.files.map(sqlStr).join(", ")}]`;
+  const scan = `read_parquet(${list}, union_by_name = true, hive_partitioning = false)`;
   const cols = await describe(con, `SELECT * FROM ${scan}`);
   const t = cols.find((c) => c.name === "ts")?.type ?? "";
   const ts = /^(BIGINT|INTEGER|HUGEINT|DOUBLE)$/.test(t) ? "epoch_ms(ts::BIGINT)" : "ts::TIMESTAMP";
-  return `(SELECT * FROM (SELECT ${ts} AS ts, open, high, low, close, volume FROM ${scan}) ${rangeSql(r)})`;
+  const stats = await queryRows(
+    con,
+    `SELECT path_in_schema AS c, count(DISTINCT file_name) AS files, count(*) = count(stats_null_count) AS known, sum(stats_null_count) AS nulls FROM parquet_metadata(${list}) GROUP BY 1`,
+  );
+  // no COALESCE when every file has the column as DOUBLE and its statistics count zero NULLs
+  const clean = (c: string) => {
+    const st = stats.find((x) => x["c"] === c);
+    return st !== undefined && Number(st["files"]) === p.files.length && st["known"] === true && Number(st["nulls"]) === 0 && cols.some((x) => x.name === c && x.type === "DOUBLE");
+  };
+  const v = OHLCV.map((c) => (clean(c) ? c : `COALESCE(${c}::DOUBLE, 'NaN'::DOUBLE) AS ${c}`));
+  return `(SELECT * FROM (SELECT ${ts} AS ts, ${v.join(", ")} FROM ${scan}) ${rangeSql(r)})`;
 }
 
 async function countRows(con: DuckDBConnection, source: string): Promise<number> {
@@ -64,7 +80,7 @@ const NAN = (c: string) => `COALESCE(${c}::DOUBLE, 'NaN'::DOUBLE)`;
 
 /** Reads stored bars in time order. Files are usually sorted and disjoint: read as-is, sort in SQL only if needed. */
 async function readStored(con: DuckDBConnection, source: string, n: number): Promise<Float64Array[]> {
-  const sel = `SELECT epoch_ms(ts)::DOUBLE, ${["open", "high", "low", "close", "volume"].map(NAN).join(", ")} FROM ${source}`;
+  const sel = `SELECT epoch_ms(ts)::DOUBLE, ${OHLCV.join(", ")} FROM ${source}`;
   const fast = await readF64Columns(con, sel, n);
   if (isSorted(fast.columns[0]!)) return fast.columns;
   return (await readF64Columns(con, `${sel} ORDER BY ts`, n)).columns;

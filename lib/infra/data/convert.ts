@@ -2,9 +2,10 @@ import { tableFromArrays, tableFromJSON, type Table } from "apache-arrow";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { DataFrame } from "danfojs-node";
+import type { BarColumns } from "../../core/bar";
 
 /** Typed columns (BarColumns, queryColumns output) or row objects (query output). */
-export type TabularInput = Record<string, unknown> | readonly Record<string, unknown>[];
+export type TabularInput = BarColumns | Record<string, unknown> | readonly Record<string, unknown>[];
 
 type ColumnValues = Float64Array | Float32Array | Int32Array | readonly unknown[];
 
@@ -25,7 +26,7 @@ function columnsOf(data: Record<string, unknown>): Record<string, ColumnValues> 
  */
 export function toArrowTable(data: TabularInput): Table {
   if (Array.isArray(data)) return tableFromJSON(data as Record<string, unknown>[]);
-  const cols = columnsOf(data as Record<string, unknown>);
+  const cols = columnsOf(data as unknown as Record<string, unknown>);
   return tableFromArrays(cols as Record<string, Float64Array>);
 }
 
@@ -45,7 +46,7 @@ export interface DataFrameOptions {
 export function toDataFrame(data: TabularInput, opts: DataFrameOptions = {}): DataFrame {
   const dfd = loadDanfo();
   if (Array.isArray(data)) return new dfd.DataFrame(data as Record<string, unknown>[]);
-  const cols = columnsOf(data as Record<string, unknown>);
+  const cols = columnsOf(data as unknown as Record<string, unknown>);
   const plain: Record<string, unknown[]> = {};
   if (opts.isoTime && cols["ts"]) plain["time"] = Array.from(cols["ts"] as ArrayLike<number>, (t) => new Date(t).toISOString());
   for (const [k, v] of Object.entries(cols)) plain[k] = Array.from(v as ArrayLike<unknown>);

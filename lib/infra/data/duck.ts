@@ -28,6 +28,7 @@ export async function openDuck(opts: OpenDuckOptions = {}): Promise<Duck> {
   const instance = await DuckDBInstance.create(opts.path ?? ":memory:", config);
   const con = await instance.connect();
   await con.run("SET TimeZone = 'UTC'");
+  if (process.env["TRADELAB_SQL_TRACE"]) traceStatements(con);
   let closed = false;
   return {
     instance,
@@ -39,6 +40,21 @@ export async function openDuck(opts: OpenDuckOptions = {}): Promise<Duck> {
       instance.closeSync();
     },
   };
+}
+
+/** TRADELAB_SQL_TRACE=1: log every statement's wall time to stderr (for finding slow steps). */
+function traceStatements(con: DuckDBConnection): void {
+  for (const m of ["run", "runAndReadAll", "stream"] as const) {
+    const orig = con[m].bind(con) as (sql: string) => Promise<unknown>;
+    (con as unknown as Record<string, unknown>)[m] = async (sql: string) => {
+      const t0 = performance.now();
+      try {
+        return await orig(sql);
+      } finally {
+        process.stderr.write(`[sql ${(performance.now() - t0).toFixed(1)} ms] ${sql.replace(/\s+/g, " ").slice(0, 160)}\n`);
+      }
+    };
+  }
 }
 
 /** A SQL string literal. */

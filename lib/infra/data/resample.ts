@@ -10,11 +10,21 @@ import type { TimeframeSpec } from "./timeframe";
  * `source` is a table, view or parenthesised query with ts (TIMESTAMP), open, high, low, close, volume.
  * US equities resampled to a day or longer use New York trading dates instead (see `usSessionDays`).
  */
+const ORIGIN_MS = Date.UTC(2000, 0, 3);
+const ORIGIN_BACK_MS = 200 * 365.25 * 86_400_000;
+
 export function resampleSql(source: string, target: TimeframeSpec, opts: ResampleSqlOptions = {}): string {
   const agg = `arg_min(open, ts) AS open, max(high) AS high, min(low) AS low, arg_max(close, ts) AS close,
     sum(volume) AS volume, count(*) AS bars, max(ts) AS last_ts`;
   if (!opts.usSessionDays) {
-    return `SELECT time_bucket(${target.interval}, ts) AS ts, ${agg} FROM ${source} GROUP BY 1 ORDER BY 1`;
+    // integer buckets on epoch ms (faster than time_bucket on TIMESTAMP), same origin as time_bucket:
+    // 2000-01-03 00:00 UTC moved back a whole number of buckets so that every timestamp after 1800 is above it
+    const origin = ORIGIN_MS - Math.ceil(ORIGIN_BACK_MS / target.ms) * target.ms;
+    return `SELECT epoch_ms(b) AS ts, open, high, low, close, volume, bars, epoch_ms(last_t) AS last_ts FROM (
+      SELECT (t - ${origin}) // ${target.ms} * ${target.ms} + ${origin} AS b,
+        arg_min(open, t) AS open, max(high) AS high, min(low) AS low, arg_max(close, t) AS close,
+        sum(volume) AS volume, count(*) AS bars, max(t) AS last_t
+      FROM (SELECT epoch_ms(ts) AS t, open, high, low, close, volume FROM ${source}) GROUP BY 1) ORDER BY 1`;
   }
   const early = opts.usSessionDays.earlyCloses.length ? opts.usSessionDays.earlyCloses.map((d) => `DATE '${d}'`).join(", ") : "NULL";
   // intraday US bars -> trading days: regular hours only, keyed by the New York date (stored as 00:00 UTC of that date)

@@ -143,7 +143,8 @@ describe("importer bad input: clear error naming file and line, exit with nothin
     const buf = readFileSync(fixture("binance_spot_ETHUSDT-1m-2022-08-14_first30.zip"));
     const bad = Buffer.from(buf);
     // flip one byte of the compressed data (after the 30-byte local header and the member name)
-    bad[30 + "ETHUSDT-1m-2022-08-14.csv".length + 40] ^= 0xff;
+    const at = 30 + "ETHUSDT-1m-2022-08-14.csv".length + 40;
+    bad.writeUInt8(bad.readUInt8(at) ^ 0xff, at);
     writeFileSync(join(t.dir, "crc.zip"), bad);
     await expectRejected(kline([join(t.dir, "crc.zip")]), /crc\.zip!ETHUSDT-1m-2022-08-14\.csv: (CRC-32 mismatch|corrupt deflate data|size mismatch)/);
     writeFileSync(join(t.dir, "cut.zip"), buf.subarray(0, buf.length - 30));

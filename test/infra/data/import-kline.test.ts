@@ -1,7 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDuck } from "../../../lib/infra/data/duck";
 import { importFiles } from "../../../lib/infra/data/import/importer";
+import { verifyParquetFile } from "../../../lib/infra/data/parquet-check";
 import { readZipFiles } from "../../../lib/infra/data/import/zip";
 import { openDataSession } from "../../../lib/infra/data/session";
 import { csvRows, fixture, listTree, tempDir, writeZip } from "./helpers";
@@ -51,6 +53,23 @@ describe("Binance kline import", () => {
       expect(Array.from(bars.close)).toEqual(src.map((r) => Number(r[4])));
     } finally {
       s.close();
+    }
+  });
+
+  it("writes the new rows time-ordered to one parquet file (no sort needed for a single ordered input)", async () => {
+    const rows = zipRows(SPOT_ZIP).map((r) => r.join(","));
+    const files = [join(t.dir, "late.csv"), join(t.dir, "early.csv")];
+    writeFileSync(files[0]!, rows.slice(15).join("\n") + "\n");
+    writeFileSync(files[1]!, rows.slice(0, 15).join("\n") + "\n");
+    const dataDir = join(t.dir, "data");
+    for (const f of [files, [SPOT_ZIP]]) {
+      const r = await importFiles({ files: f, venue: "binance", symbol: "ETHUSDT", timeframe: "1m", dataDir: join(dataDir, String(f.length)) });
+      const d = await openDuck();
+      try {
+        expect(await verifyParquetFile(d.con, r.result.file!)).toEqual([]);
+      } finally {
+        d.close();
+      }
     }
   });
 

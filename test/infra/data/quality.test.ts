@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDuck, queryRows, sqlStr } from "../../../lib/infra/data/duck";
 import { verifyParquetFile, checkParquetFooters } from "../../../lib/infra/data/parquet-check";
 import { checkData } from "../../../lib/infra/data/quality/check-data";
-import { checkDuplicates, checkGrid247, checkOhlc, checkOutliers, checkPositive, checkUsSessions, checkZeroVolume, type SeriesColumns } from "../../../lib/infra/data/quality/checks";
+import { checkDuplicates, checkGrid247, checkOhlc, checkOutliers, checkPositive, checkUsSessions, checkZeroVolume, type Check, type SeriesColumns } from "../../../lib/infra/data/quality/checks";
 import { tempDir } from "./helpers";
 
 const MIN = 60_000;
@@ -70,7 +70,7 @@ describe("bar checks", () => {
     c.close[200] = c.close[199]! * 1.5;
     c.high[200] = c.close[200]!;
     c.open[201] = c.close[200]!;
-    const [ret, range] = checkOutliers(c, 20, MIN);
+    const [ret, range] = checkOutliers(c, 20, MIN) as [Check, Check];
     expect(ret.severity).toBe("warning");
     expect(ret.detail).toMatch(/2025-05-20 03:20/);
     expect(range).toMatchObject({ severity: "warning" });

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { DataError } from "../../../core/errors";
-import { queryRows, sqlIdent } from "../duck";
+import { queryRows } from "../duck";
 import { fmtTime, type TimeframeSpec } from "../timeframe";
 import { lineOfRow, loadCsv, sniffCsv } from "./csv";
 import { planColumns, type CsvFormat, type Field } from "./formats";
@@ -109,8 +109,8 @@ export async function stageCsv(con: DuckDBConnection, input: CsvInput, opts: Sta
     dataset === "bars"
       ? ["open", "high", "low", "close", "volume"].map((f) => `${f}::DOUBLE AS ${f}`).concat([opt("quote_volume", "DOUBLE"), opt("trades", "BIGINT"), opt("taker_buy_volume", "DOUBLE"), opt("vwap", "DOUBLE"), has("close_time") && unit !== "iso" ? `(${TO_MS[unit as TsUnit].replace(/v/g, "close_time")})::BIGINT AS close_time_ms` : "NULL::BIGINT AS close_time_ms"])
       : ["trade_id::BIGINT AS trade_id", "price::DOUBLE AS price", "qty::DOUBLE AS qty", opt("quote_qty", "DOUBLE"), `${has("is_buyer_maker") ? BOOL("is_buyer_maker") : "NULL::BOOLEAN"} AS is_buyer_maker`, opt("first_trade_id", "BIGINT"), opt("last_trade_id", "BIGINT"), `${has("is_best_match") ? BOOL("is_best_match") : "NULL::BOOLEAN"} AS is_best_match`];
-  await con.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT rowid AS row, (${tsExpr})::BIGINT AS ts_ms, ${select.join(", ")} FROM ${raw} ORDER BY rowid`);
-  await con.run(`DROP TABLE ${raw}`);
+  // a view, not a copy: validation and the final COPY read the loaded table once each
+  await con.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT rowid AS row, (${tsExpr})::BIGINT AS ts_ms, ${select.join(", ")} FROM ${raw}`);
   await validate(con, table, input, header, dataset, plan.format, opts.timeframe, { hasBuyerMaker: has("is_buyer_maker") });
   return { table, format: plan.format, dataset, rows, fields, unit, header };
 }
@@ -148,6 +148,3 @@ async function validate(con: DuckDBConnection, t: string, input: CsvInput, heade
   if (grid) await rowError(input, header, Number(grid["row"]), `open time ${fmtTime(Number(grid["ts_ms"]))} is not on the ${tf.name} grid`);
 }
 
-export function dropStaged(con: DuckDBConnection, table: string): Promise<unknown> {
-  return con.run(`DROP TABLE IF EXISTS ${sqlIdent(table)}`);
-}

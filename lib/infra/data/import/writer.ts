@@ -65,14 +65,21 @@ async function where(s: StagedInput, row: number): Promise<string> {
 const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, "");
 let seq = 0;
 
-/**
- * Merges staged inputs into a partition folder. Rows whose key is already stored are skipped (so
- * re-importing a file adds nothing); the rest go to ONE new parquet file written to a temp name and
- * renamed into place, so an interrupted import leaves the folder as it was.
- */
-export async function writePartition(con: DuckDBConnection, inputs: readonly StagedInput[], dir: string, spec: DatasetSpec, dryRun = false): Promise<WriteResult> {
+interface KeyRange {
+  min: number;
+  max: number;
+}
+
+async function keyRange(con: DuckDBConnection, from: string, k: string): Promise<KeyRange | undefined> {
+  const [r] = await queryRows(con, `SELECT min(${k}) AS a, max(${k}) AS b FROM ${from}`);
+  return r && r["a"] !== null ? { min: Number(r["a"]), max: Number(r["b"]) } : undefined;
+}
+
+const overlaps = (a: KeyRange, b: KeyRange) => a.min <= b.max && b.min <= a.max;
+
+/** Overlapping inputs: refuse rows that disagree, keep one copy of rows that agree. */
+async function mergeOverlapping(con: DuckDBConnection, inputs: readonly StagedInput[], spec: DatasetSpec, union: string): Promise<void> {
   const k = spec.key;
-  const union = inputs.map((s, i) => `SELECT ${i} AS src, * FROM ${s.table}`).join(" UNION ALL BY NAME ");
   await con.run(`CREATE OR REPLACE TEMP TABLE incoming AS ${union}`);
   const same = spec.compare.map((c) => `a.${c} IS NOT DISTINCT FROM b.${c}`).join(" AND ");
   const clash = await queryRows(
@@ -86,30 +93,64 @@ export async function writePartition(con: DuckDBConnection, inputs: readonly Sta
     throw new DataError(`conflicting rows for ${k === "ts_ms" ? "time" : k} ${key}: ${wa} and ${wb} hold different values`, { first: wa, second: wb });
   }
   await con.run(`CREATE OR REPLACE TEMP TABLE uniq AS SELECT * FROM incoming QUALIFY row_number() OVER (PARTITION BY ${k} ORDER BY src, row) = 1`);
+}
+
+/**
+ * Merges staged inputs into a partition folder. Rows whose key is already stored are skipped (so
+ * re-importing a file adds nothing); the rest go to ONE new parquet file written to a temp name and
+ * renamed into place, so an interrupted import leaves the folder as it was. Each input is already
+ * validated as strictly ordered by its key, so the common case (one input, nothing stored in its
+ * range) is a single COPY without sorting or joins.
+ */
+export async function writePartition(con: DuckDBConnection, inputs: readonly StagedInput[], dir: string, spec: DatasetSpec, dryRun = false): Promise<WriteResult> {
+  const k = spec.key;
+  const union = inputs.map((s, i) => `SELECT ${i} AS src, * FROM ${s.table}`).join(" UNION ALL BY NAME ");
+  const ranges: KeyRange[] = [];
+  for (const s of inputs) ranges.push((await keyRange(con, s.table, k))!);
+  const inputsOverlap = ranges.some((a, i) => ranges.some((b, j) => j > i && overlaps(a, b)));
+  let source: string;
+  let sorted = inputs.length === 1;
+  if (inputsOverlap) {
+    await mergeOverlapping(con, inputs, spec, union);
+    source = "uniq";
+    sorted = false;
+  } else source = inputs.length === 1 ? inputs[0]!.table : `(${union})`;
+  const all: KeyRange = { min: Math.min(...ranges.map((r) => r.min)), max: Math.max(...ranges.map((r) => r.max)) };
   const files = listParquetFiles(dir);
   let dup = 0;
   let conflicts = 0;
   if (files.length > 0) {
-    const cols = spec.key === "ts_ms" ? "epoch_ms(ts) AS ts_ms, open, high, low, close, volume" : "epoch_ms(ts) AS ts_ms, trade_id, price, qty";
-    await con.run(`CREATE OR REPLACE TEMP TABLE stored AS SELECT ${cols} FROM read_parquet([${files.map(sqlStr).join(", ")}], union_by_name = true)`);
-    const [d] = await queryRows(con, `SELECT count(*) AS n, count(*) FILTER (WHERE NOT (${same})) AS c FROM uniq a JOIN stored b ON a.${k} = b.${k}`);
-    dup = Number(d!["n"]);
-    conflicts = Number(d!["c"]);
-    await con.run(`CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM uniq a WHERE NOT EXISTS (SELECT 1 FROM stored b WHERE b.${k} = a.${k})`);
-  } else await con.run("CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM uniq");
-  const [s] = await queryRows(con, `SELECT (SELECT count(*) FROM uniq) AS total, count(*) AS n, min(ts_ms) AS a, max(ts_ms) AS b FROM fresh`);
-  const result: WriteResult = { rows: Number(s!["total"]), newRows: Number(s!["n"]), duplicateRows: dup, conflictingRows: conflicts };
-  if (result.newRows > 0) {
+    const cols = k === "ts_ms" ? "epoch_ms(ts) AS ts_ms, open, high, low, close, volume" : "epoch_ms(ts) AS ts_ms, trade_id, price, qty";
+    const keyExpr = k === "ts_ms" ? "epoch_ms(ts)" : "trade_id";
+    const scan = `read_parquet([${files.map(sqlStr).join(", ")}], union_by_name = true)`;
+    await con.run(`CREATE OR REPLACE TEMP TABLE stored AS SELECT ${cols} FROM ${scan} WHERE ${keyExpr} BETWEEN ${all.min} AND ${all.max}`);
+    const [n] = await queryRows(con, "SELECT count(*) AS n FROM stored");
+    if (Number(n!["n"]) > 0) {
+      const same = spec.compare.map((c) => `a.${c} IS NOT DISTINCT FROM b.${c}`).join(" AND ");
+      const [d] = await queryRows(con, `SELECT count(*) AS n, count(*) FILTER (WHERE NOT (${same})) AS c FROM ${source} a JOIN stored b ON a.${k} = b.${k}`);
+      dup = Number(d!["n"]);
+      conflicts = Number(d!["c"]);
+      await con.run(`CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM ${source} a WHERE NOT EXISTS (SELECT 1 FROM stored b WHERE b.${k} = a.${k})`);
+      source = "fresh";
+      sorted = false;
+    }
+  }
+  const [s] = await queryRows(con, `SELECT count(*) AS n, min(ts_ms) AS a, max(ts_ms) AS b FROM ${source}`);
+  const newRows = Number(s!["n"]);
+  const result: WriteResult = { rows: newRows + dup, newRows, duplicateRows: dup, conflictingRows: conflicts };
+  if (newRows > 0) {
     result.first = Number(s!["a"]);
     result.last = Number(s!["b"]);
   }
-  if (result.newRows === 0 || dryRun) return result;
+  if (newRows === 0 || dryRun) return result;
   // optional columns are written only when some row has them
   const optional = ["vwap", "quote_qty", "first_trade_id", "last_trade_id", "is_best_match"];
-  const have = new Set((await queryRows(con, "SELECT column_name AS c FROM (DESCRIBE fresh)")).map((r) => String(r["c"])));
-  const counts = await queryRows(con, `SELECT 0 AS none${optional.filter((c) => have.has(c)).map((c) => `, count(${c}) AS ${c}`).join("")} FROM fresh`);
+  const have = new Set((await queryRows(con, `SELECT column_name AS c FROM (DESCRIBE SELECT * FROM ${source})`)).map((r) => String(r["c"])));
+  const counts = await queryRows(con, `SELECT 0 AS none${optional.filter((c) => have.has(c)).map((c) => `, count(${c}) AS ${c}`).join("")} FROM ${source}`);
   const present = (c: string) => Number(counts[0]?.[c] ?? 0) > 0;
-  result.file = await writeAtomically(con, `SELECT ${spec.output(present)} FROM fresh ORDER BY ${k}`, dir, `import_${stamp(result.first!)}_${stamp(result.last!)}`);
+  // the DuckDB session preserves insertion order, so an already sorted single input needs no ORDER BY
+  const select = `SELECT ${spec.output(present)} FROM ${source}${sorted ? "" : ` ORDER BY ${k}`}`;
+  result.file = await writeAtomically(con, select, dir, `import_${stamp(result.first!)}_${stamp(result.last!)}`);
   return result;
 }
 
