@@ -138,18 +138,27 @@ export function mlpForward(layout: MlpLayout, theta: tf.Tensor1D, x: tf.Tensor2D
 }
 
 /**
- * Backward pass: given dLoss/dOut, the gradients of the network's parameters as flat pieces in
- * layout order (kernel 0, bias 0, kernel 1, ...). The input's gradient is not computed.
+ * [x^T; 1]: the transposed layer input with a row of ones appended. Multiplied by dZ it gives the
+ * kernel gradient stacked over the bias gradient, which is exactly the layer's [kernel, bias] block
+ * of the flat vector (the kernel is row-major [in, out] and the bias follows it). Transposing first
+ * matters: matMul(..., transposeA) has no fast path on WASM.
  */
-export function mlpBackward(layout: MlpLayout, trace: MlpTrace, dOut: tf.Tensor2D, ones: tf.Tensor2D): tf.Tensor1D[] {
+export function augmentedTranspose(x: tf.Tensor2D, onesRow: tf.Tensor2D): tf.Tensor2D {
+  return tf.concat([tf.transpose(x), onesRow], 0);
+}
+
+/**
+ * Backward pass: given dLoss/dOut, the gradients of the network's parameters as flat pieces in
+ * layout order (one [kernel, bias] block per layer). The input's gradient is not computed.
+ * `inputAugT` (= augmentedTranspose(input)) can be shared by networks reading the same input.
+ */
+export function mlpBackward(layout: MlpLayout, trace: MlpTrace, dOut: tf.Tensor2D, onesRow: tf.Tensor2D, inputAugT?: tf.Tensor2D): tf.Tensor1D[] {
   const n = layout.layers.length;
-  const pieces: tf.Tensor1D[] = new Array<tf.Tensor1D>(2 * n);
+  const pieces: tf.Tensor1D[] = new Array<tf.Tensor1D>(n);
   let dz = dOut;
   for (let l = n - 1; l >= 0; l--) {
-    const x = trace.inputs[l]!;
-    // transpose explicitly: matMul(..., transposeA) has no fast path on WASM
-    pieces[2 * l] = tf.reshape(tf.matMul(tf.transpose(x), dz), [-1]);
-    pieces[2 * l + 1] = tf.reshape(tf.matMul(ones, dz), [-1]); // column sums, faster than sum(axis 0)
+    const xT = l === 0 && inputAugT !== undefined ? inputAugT : augmentedTranspose(trace.inputs[l]!, onesRow);
+    pieces[l] = tf.reshape(tf.matMul(xT, dz), [-1]);
     if (l > 0) {
       const dh = tf.matMul(dz, tf.transpose(trace.kernels[l]!)) as tf.Tensor2D;
       dz = activationGrad(dh, trace.hidden[l - 1]!, layout.activation);
@@ -158,37 +167,72 @@ export function mlpBackward(layout: MlpLayout, trace: MlpTrace, dOut: tf.Tensor2
   return pieces;
 }
 
+/** An MLP's weights for the plain-JS forward pass: float64, each kernel transposed to [out][in]. */
+export interface MlpJsWeights {
+  activation: Activation;
+  layers: { inSize: number; outSize: number; kernelT: Float64Array; bias: Float64Array }[];
+}
+
+export function mlpJsWeights(layout: MlpLayout, params: Float32Array): MlpJsWeights {
+  return {
+    activation: layout.activation,
+    layers: layout.layers.map((d) => {
+      const kernelT = new Float64Array(d.inSize * d.outSize);
+      for (let i = 0; i < d.inSize; i++) {
+        for (let j = 0; j < d.outSize; j++) kernelT[j * d.inSize + i] = params[d.kernelOffset + i * d.outSize + j]!;
+      }
+      return { inSize: d.inSize, outSize: d.outSize, kernelT, bias: Float64Array.from(params.subarray(d.biasOffset, d.biasOffset + d.outSize)) };
+    }),
+  };
+}
+
 /**
- * The same forward pass in plain JS over Float32Array weights (float64 arithmetic): no tensors, no
- * allocation when `scratch` is reused. `out` receives batch * outSize values.
+ * The same forward pass in plain JS, in float64: dot products over transposed kernels with four
+ * accumulators (about 3x the throughput of the naive loop in V8), no tensors, no allocation when
+ * `scratch` is reused. `out` receives batch * outSize values.
  */
-export function mlpForwardJs(layout: MlpLayout, params: Float32Array, x: Float32Array, batch: number, out: Float64Array, scratch: MlpScratch): void {
-  let src: Float32Array | Float64Array = x;
-  const n = layout.layers.length;
+export function mlpForwardJs(w: MlpJsWeights, x: Float64Array, batch: number, out: Float64Array, scratch: MlpScratch): void {
+  let src = x;
+  const n = w.layers.length;
+  const act = w.activation === "tanh" ? 0 : w.activation === "relu" ? 1 : 2;
   for (let l = 0; l < n; l++) {
-    const d = layout.layers[l]!;
+    const { inSize, outSize, kernelT, bias } = w.layers[l]!;
     const last = l === n - 1;
     const dst = last ? out : l % 2 === 0 ? scratch.a : scratch.b;
     for (let r = 0; r < batch; r++) {
-      const xo = r * d.inSize;
-      const yo = r * d.outSize;
-      for (let j = 0; j < d.outSize; j++) dst[yo + j] = params[d.biasOffset + j]!;
-      for (let i = 0; i < d.inSize; i++) {
-        const xi = src[xo + i]!;
-        if (xi === 0) continue;
-        const ko = d.kernelOffset + i * d.outSize;
-        for (let j = 0; j < d.outSize; j++) dst[yo + j] = dst[yo + j]! + xi * params[ko + j]!;
+      const xo = r * inSize;
+      const yo = r * outSize;
+      for (let j = 0; j < outSize; j++) {
+        const ko = j * inSize;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let i = 0;
+        for (; i + 3 < inSize; i += 4) {
+          s0 += src[xo + i]! * kernelT[ko + i]!;
+          s1 += src[xo + i + 1]! * kernelT[ko + i + 1]!;
+          s2 += src[xo + i + 2]! * kernelT[ko + i + 2]!;
+          s3 += src[xo + i + 3]! * kernelT[ko + i + 3]!;
+        }
+        for (; i < inSize; i++) s0 += src[xo + i]! * kernelT[ko + i]!;
+        dst[yo + j] = bias[j]! + (s0 + s1 + s2 + s3);
       }
-      if (!last) activateJs(dst, yo, d.outSize, layout.activation);
+      if (!last) activateJs(dst, yo, outSize, act);
     }
     src = dst;
   }
 }
 
-function activateJs(v: Float64Array, off: number, len: number, a: Activation): void {
-  for (let j = off; j < off + len; j++) {
-    const z = v[j]!;
-    v[j] = a === "tanh" ? Math.tanh(z) : a === "relu" ? (z > 0 ? z : 0) : z > 0 ? z : Math.expm1(z);
+/** 0 tanh, 1 relu, 2 elu. */
+function activateJs(v: Float64Array, off: number, len: number, act: number): void {
+  const end = off + len;
+  if (act === 0) {
+    for (let j = off; j < end; j++) v[j] = Math.tanh(v[j]!);
+  } else if (act === 1) {
+    for (let j = off; j < end; j++) if (v[j]! < 0) v[j] = 0;
+  } else {
+    for (let j = off; j < end; j++) if (v[j]! < 0) v[j] = Math.expm1(v[j]!);
   }
 }
 
@@ -198,7 +242,7 @@ export interface MlpScratch {
   b: Float64Array;
 }
 
-export function mlpScratch(layout: MlpLayout, maxBatch: number): MlpScratch {
+export function mlpScratch(layout: { layers: readonly { outSize: number }[] }, maxBatch: number): MlpScratch {
   const widest = Math.max(...layout.layers.map((d) => d.outSize));
   return { a: new Float64Array(widest * maxBatch), b: new Float64Array(widest * maxBatch) };
 }

@@ -1,7 +1,7 @@
 import type { Rng } from "../core/rng";
 import { InvariantError } from "../core/errors";
 import type { ActorCriticLayout, Squash } from "./actor-critic";
-import { mlpForwardJs, mlpScratch, type MlpScratch } from "./mlp";
+import { mlpForwardJs, mlpJsWeights, mlpScratch, type MlpJsWeights, type MlpScratch } from "./mlp";
 
 /**
  * The policy: an MLP gives the mean of a Gaussian over a raw action u; a state-independent, clamped
@@ -54,9 +54,12 @@ export function clampLogStd(layout: ActorCriticLayout, v: number): number {
  */
 export class PolicySnapshot {
   readonly layout: ActorCriticLayout;
-  /** Only the policy's slice of the flat vector is read. */
+  /** The policy's slice of the flat vector (float32, as trained and saved). */
   readonly params: Float32Array;
   readonly logStd: Float64Array;
+  /** The same weights widened to float64 and transposed once, for the JS forward pass. */
+  private readonly weights: MlpJsWeights;
+  private obs64: Float64Array;
   private readonly scratch: MlpScratch;
   private means: Float64Array;
   private maxBatch: number;
@@ -67,6 +70,8 @@ export class PolicySnapshot {
     }
     this.layout = layout;
     this.params = Float32Array.from(params.subarray(0, layout.logStdOffset + layout.spec.actionSize));
+    this.weights = mlpJsWeights(layout.policy, this.params);
+    this.obs64 = new Float64Array(maxBatch * layout.spec.obsSize);
     this.logStd = new Float64Array(layout.spec.actionSize);
     for (let k = 0; k < layout.spec.actionSize; k++) this.logStd[k] = clampLogStd(layout, this.params[layout.logStdOffset + k]!);
     this.maxBatch = maxBatch;
@@ -85,14 +90,14 @@ export class PolicySnapshot {
   /** Gaussian means for `batch` observations (row-major) into `out` (batch * actionSize). */
   meanInto(obs: Float32Array, batch: number, out: Float64Array): void {
     this.ensure(batch);
-    mlpForwardJs(this.layout.policy, this.params, obs, batch, out, this.scratch);
+    mlpForwardJs(this.weights, this.widen(obs, batch), batch, out, this.scratch);
   }
 
   /** Deterministic actions squash(mean), as the env takes them (evaluation and live). */
   actDeterministic(obs: Float32Array, batch: number, actions: Float32Array): void {
     this.ensure(batch);
     const m = this.means;
-    mlpForwardJs(this.layout.policy, this.params, obs, batch, m, this.scratch);
+    mlpForwardJs(this.weights, this.widen(obs, batch), batch, m, this.scratch);
     const kind = this.layout.spec.squash;
     for (let i = 0; i < batch * this.actionSize; i++) actions[i] = squash(m[i]!, kind);
   }
@@ -104,7 +109,7 @@ export class PolicySnapshot {
   actStochastic(obs: Float32Array, batch: number, rng: Rng, raw: Float32Array, actions: Float32Array): void {
     this.ensure(batch);
     const m = this.means;
-    mlpForwardJs(this.layout.policy, this.params, obs, batch, m, this.scratch);
+    mlpForwardJs(this.weights, this.widen(obs, batch), batch, m, this.scratch);
     const a = this.actionSize;
     const kind = this.layout.spec.squash;
     for (let i = 0; i < batch; i++) {
@@ -124,6 +129,14 @@ export class PolicySnapshot {
     return out;
   }
 
+  private widen(obs: Float32Array, batch: number): Float64Array {
+    const n = batch * this.obsSize;
+    if (obs.length < n) throw new RangeError(`expected ${n} observation values for a batch of ${batch}, got ${obs.length}`);
+    const x = this.obs64;
+    for (let i = 0; i < n; i++) x[i] = obs[i]!;
+    return x;
+  }
+
   private ensure(batch: number): void {
     if (batch <= this.maxBatch) return;
     this.maxBatch = batch;
@@ -131,5 +144,6 @@ export class PolicySnapshot {
     this.scratch.a = s.a;
     this.scratch.b = s.b;
     this.means = new Float64Array(batch * this.actionSize);
+    this.obs64 = new Float64Array(batch * this.obsSize);
   }
 }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ppoSchema, type Activation } from "../../lib/config/schemas/ppo";
 import { actorCriticLayout, actorCriticSpec, initActorCritic, type ActorCriticLayout } from "../../lib/rl/actor-critic";
 import { quantileTaus } from "../../lib/rl/losses";
-import { mlpForward, mlpForwardJs, mlpScratch, type MlpLayout } from "../../lib/rl/mlp";
+import { mlpForward, mlpForwardJs, mlpJsWeights, mlpScratch, type MlpLayout } from "../../lib/rl/mlp";
 import { ppoGradient, type Minibatch, type PpoCoefficients } from "../../lib/rl/ppo-step";
 import { SeededRng } from "../../lib/sim/rng";
 import { setupTf } from "./tf-setup";
@@ -122,7 +122,7 @@ describe("plain-JS forward", () => {
     const x = Float32Array.from({ length: 10 * OBS }, () => rng.normal());
     for (const m of [layout.policy, layout.critics[0]!]) {
       const out = new Float64Array(10 * m.outSize);
-      mlpForwardJs(m, params, x, 10, out, mlpScratch(m, 10));
+      mlpForwardJs(mlpJsWeights(m, params), Float64Array.from(x), 10, out, mlpScratch(m, 10));
       const want = tf.tidy(() => Array.from(mlpForward(m, tf.tensor1d(params), tf.tensor2d(x, [10, OBS])).out.dataSync()));
       want.forEach((w, i) => expect(out[i]).toBeCloseTo(w, 4));
     }
