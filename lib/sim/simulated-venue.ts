@@ -79,6 +79,15 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
       if (isTradelabError(e) && e.code === "UNKNOWN_SYMBOL") return err(e);
       throw e;
     }
+    if (req.reduceOnly === true) {
+      const pos = this.account.position(req.symbol).qty;
+      const reduces = req.side === "buy" ? pos < 0 : pos > 0;
+      if (!reduces || req.qty > Math.abs(pos) * (1 + 1e-12)) {
+        return err(new TradelabError("ORDER_REJECTED", `ReduceOnly Order is rejected: ${req.side} ${req.qty} ${req.symbol} would not only reduce the position ${pos}`, {
+          details: { clientOrderId: req.clientOrderId, symbol: req.symbol, position: pos },
+        }));
+      }
+    }
     const { base, quote } = this.assets(req.symbol);
     const ref = req.price ?? engine.stats.lastClose;
     const lock: Lock = req.side === "buy" ? { asset: quote, perUnit: ref * (1 + this.opts.models.fees.rates(req.symbol).takerBps / 10_000), qty: req.qty } : { asset: base, perUnit: 1, qty: req.qty };

@@ -1,5 +1,5 @@
 import type { BarColumns } from "../core/bar";
-import { InvariantError } from "../core/errors";
+import { DataError, InvariantError } from "../core/errors";
 import type { Side } from "../core/market";
 import type { SymbolFees } from "./fee-model";
 import type { OrderFilters } from "./filters";
@@ -147,7 +147,7 @@ export class VectorKernel {
   /** `step` on one bar's values (the hot path; scalars only). */
   advance(ts: number, open: number, high: number, low: number, close: number, volume: number, target: number, quoteSpreadBps: number): number {
     if (!(ts > this.lastTs && low > 0 && high >= low && open > 0 && close > 0 && volume >= 0 && high + volume < Number.POSITIVE_INFINITY)) {
-      throw new InvariantError(`${this.m.symbol} bar at ${ts}: invalid or out-of-order OHLCV (${open}, ${high}, ${low}, ${close}, ${volume})`, { symbol: this.m.symbol, ts });
+      throw new DataError(`${this.m.symbol} bar at ${ts}: invalid or out-of-order OHLCV (${open}, ${high}, ${low}, ${close}, ${volume})`, { symbol: this.m.symbol, ts });
     }
     this.lastTs = ts;
     const end = ts + this.tf;

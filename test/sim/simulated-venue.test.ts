@@ -139,3 +139,19 @@ describe("simulated venue", () => {
     expect(v.allFills()[0]!.price).toBeCloseTo(100.6, 12);
   });
 });
+
+describe("reduce-only orders at the simulated venue", () => {
+  it("accept an order that shrinks the position and reject one that would grow or flip it", async () => {
+    const { v } = venue({ USDT: 1000 }, "margin");
+    v.onBar("TOYUSDT", bar(0));
+    const grow = await v.submit({ ...req("r0", "buy", 1), reduceOnly: true });
+    expect(!grow.ok && grow.error.code).toBe("ORDER_REJECTED");
+    await v.submit(req("open", "buy", 2));
+    v.onBar("TOYUSDT", bar(1));
+    const flip = await v.submit({ ...req("r1", "sell", 3), reduceOnly: true });
+    expect(!flip.ok && flip.error.message).toMatch(/ReduceOnly/);
+    expect((await v.submit({ ...req("r2", "sell", 1.5), reduceOnly: true })).ok).toBe(true);
+    v.onBar("TOYUSDT", bar(2));
+    expect((await v.positions())[0]!.qty).toBeCloseTo(0.5, 12);
+  });
+});

@@ -92,9 +92,9 @@ describe("vectorised kernel behaviour", () => {
   it("refuses out-of-order or NaN bars and bad options", () => {
     const k = kernel();
     k.step(TEN_BARS, 1, Number.NaN);
-    expect(() => k.step(TEN_BARS, 0, Number.NaN)).toThrow(expect.objectContaining({ code: "INVARIANT" }));
+    expect(() => k.step(TEN_BARS, 0, Number.NaN)).toThrow(expect.objectContaining({ code: "DATA_INVALID" }));
     const bad = { ...TEN_BARS, close: Float64Array.from(TEN_BARS.close, (x, i) => (i === 3 ? Number.NaN : x)) };
-    expect(() => kernel().run(bad, TARGETS)).toThrow(expect.objectContaining({ code: "INVARIANT" }));
+    expect(() => kernel().run(bad, TARGETS)).toThrow(expect.objectContaining({ code: "DATA_INVALID" }));
     expect(() => kernel(CFG, { initialCash: -1 })).toThrow(expect.objectContaining({ code: "INVARIANT" }));
     expect(() => kernel().run(TEN_BARS, new Float64Array(3))).toThrow(expect.objectContaining({ code: "INVARIANT" }));
   });
