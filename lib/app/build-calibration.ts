@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { stringify } from "yaml";
 import { join, relative, resolve } from "node:path";
-import { loadTrainConfig } from "../config/kinds";
+import { CONFIG_SCHEMAS, loadTrainConfig } from "../config/kinds";
 import type { ConfigOf } from "../config/kinds";
 import { DataError } from "../core/errors";
 import { bookPartitionDir, DEFAULT_JOURNAL_DIR, tradesPartitionDir } from "../infra/data/layout";
@@ -8,15 +9,26 @@ import { listParquetFiles } from "../infra/data/parquet-check";
 import type { DataSession } from "../infra/data/types";
 import { openDataSession } from "../infra/data/session";
 import { parseTimeframe, toEpochMs } from "../infra/data/timeframe";
-import { writeJsonAtomic } from "../infra/fs-atomic";
+import { writeFileAtomic, writeJsonAtomic } from "../infra/fs-atomic";
 import { writeReportHtml } from "../infra/html-report";
-import { loadSlippageProfile } from "../sim/loaders";
+import type { Seasonality } from "../sim/latency-model";
+import { loadSeasonality, loadSlippageProfile } from "../sim/loaders";
 import type { SlippageProfile } from "../sim/slippage-profile";
 import { buildSlippageProfile, calibrateSlippageFromBook, profileEntry, type ProfileSymbolUpdate } from "../services/calibrate-slippage";
 import type { BookColumns, TradeColumns } from "../services/calibrate-slippage-book";
 import { calibrateSlippageFromFills, extractFills, type JournalLine } from "../services/calibrate-slippage-journal";
 import { slippageReportBlocks, type SlippageResult } from "../services/calibrate-slippage-report";
 import type { CalibrationBlock } from "../services/calibration/report-blocks";
+import { calibrateLatencyFromJournal, calibrateLatencyFromStream, extractOrderTimelines, type JournalLatencyResult, latencyConfigValues, type StreamLatencyResult } from "../services/calibrate-latency";
+import { fitSeasonality, type SeasonalityFit, seasonalityFile } from "../services/calibrate-latency-seasonality";
+import { latencyReportBlocks } from "../services/calibrate-latency-report";
+import { buildFeeFile, fetchFeeRows, type FeeFile, type FeeRow, parseFeeSchedule } from "../services/calibrate-fees";
+import { buildFiltersFile, fetchFilterEntries, filtersFromExchangeInfo, type FiltersFile } from "../services/calibrate-fees-filters";
+import { type ReferenceAge, referenceFileAge } from "../services/calibration/reference-age";
+import type { Instrument } from "../core/instrument";
+import type { VenueDeps } from "../venues/capabilities";
+import { createExchangeInfoAdapter } from "../venues/registry";
+import { readJsonFile } from "../sim/loaders";
 
 /** What every calibration reads from the config: the data folder and the simulator's settings. */
 function loadCfg(file: string | undefined): ConfigOf<"train"> {
@@ -204,7 +216,10 @@ export async function runSlippageCalibration(req: SlippageCalibrationRequest): P
     writeJsonAtomic(resolve(req.out), profile);
     outPath = req.out;
   }
-  if (req.report) reportPath = writeReportHtml(resolve(req.report), "Slippage calibration", slippageReport(results, builtAt)) && req.report;
+  if (req.report) {
+    writeReportHtml(resolve(req.report), "Slippage calibration", slippageReport(results, builtAt));
+    reportPath = req.report;
+  }
   return { results, profile, outPath, reportPath, skippedLines };
 }
 
@@ -229,4 +244,202 @@ function slippageReport(results: readonly SlippageResult[], builtAt: string): Ca
   ];
   for (const r of results) blocks.push(...slippageReportBlocks(r));
   return blocks;
+}
+
+export interface LatencyCalibrationRequest {
+  /** Train-kind config (data dir, venue, symbols, current latency settings). Default configs/config_train.yaml. */
+  config?: string;
+  /** Journal folder or file with order updates and fills; fitted when given (or when the default state/journal has files). */
+  journal?: string;
+  /** Only this symbol's orders from the journal. */
+  journalSymbol?: string;
+  /** Divide journal latencies by the config's seasonality multipliers (as the simulator applies them). Default true when the config names a seasonality file. */
+  deseasonalise?: boolean;
+  /** Recorded stream to analyse (trades with event and receive times). Default the config's first symbol; "" skips. */
+  streamSymbol?: string;
+  /** Assumed median latency for the stream fit, ms. Default: the journal's fitted base, else the config's baseMs. */
+  baseMs?: number;
+  /** Symbol whose bars give the seasonality. Default the config's first symbol; "" skips. */
+  seasonalitySymbol?: string;
+  /** Bars for the seasonality. Default 1m. */
+  seasonalityTimeframe?: string;
+  minBarsPerHour?: number;
+  statistic?: "mean" | "median";
+  /** Data venue partition. Default: the config's data.venue. */
+  venue?: string;
+  from?: string | number;
+  to?: string | number;
+  /** Where the seasonality file goes. Default: the config's latency.seasonalityFile (data/latency/liquidity_latency_seasonality.json). */
+  seasonalityOut?: string;
+  /** Compute and print only; write no file. */
+  dryRun?: boolean;
+  /** Write the fitted execution.latency keys as a `kind: latency` YAML config here. */
+  out?: string;
+  report?: string;
+  dataDir?: string;
+  builtAt?: string;
+}
+
+export interface LatencyCalibrationOutcome {
+  journal?: JournalLatencyResult;
+  stream?: StreamLatencyResult;
+  seasonality?: SeasonalityFit;
+  /** The latency parameters proposed, and where they came from. */
+  params?: ReturnType<typeof latencyConfigValues> & { from: "journal" | "stream" };
+  notes: string[];
+  outPath?: string;
+  seasonalityPath?: string;
+  reportPath?: string;
+}
+
+const hasJsonl = (p: string) => existsSync(p) && (!statSync(p).isDirectory() || readdirSync(p).some((f) => f.endsWith(".jsonl")));
+
+/** Latency and seasonality calibration; files are written only after every part succeeded. */
+export async function runLatencyCalibration(req: LatencyCalibrationRequest): Promise<LatencyCalibrationOutcome> {
+  const cfg = loadCfg(req.config);
+  const lat = cfg.execution.latency;
+  const venue = req.venue ?? cfg.data.venue;
+  const out: LatencyCalibrationOutcome = { notes: [] };
+  const journalPath = resolve(req.journal ?? DEFAULT_JOURNAL_DIR);
+  if (req.journal !== undefined || hasJsonl(journalPath)) {
+    const j = readJournalLines(journalPath);
+    const useSeason = (req.deseasonalise ?? true) && lat.seasonalityFile !== undefined;
+    const season: Seasonality | undefined = useSeason ? loadSeasonality(resolve(lat.seasonalityFile!)) : undefined;
+    out.journal = calibrateLatencyFromJournal(extractOrderTimelines(j.lines, rel(journalPath), req.journalSymbol), { seasonality: season, timeoutMs: lat.timeoutMs });
+    if (j.skipped > 0) out.notes.push(`journal: ${j.skipped} torn last line(s) skipped`);
+  } else out.notes.push(`journal: none at ${rel(journalPath)}; order latency not fitted from own orders`);
+  const session = await openDataSession({ dataDir: resolve(req.dataDir ?? cfg.data.dir) });
+  try {
+    const streamSymbol = req.streamSymbol ?? cfg.data.symbols[0]!;
+    if (streamSymbol !== "") {
+      const t = await loadTradeColumns(session, { venue, symbol: streamSymbol, from: req.from, to: req.to, withTimes: true });
+      const baseMs = req.baseMs ?? out.journal?.fit.baseMs ?? lat.baseMs;
+      out.stream = calibrateLatencyFromStream({ source: t.source, tradeTs: t.ts, eventTs: t.eventTs!, recvTs: t.recvTs! }, { baseMs });
+      out.notes.push(
+        `stream: the recorder's clock was not synced to the venue, so recv - E is offset + transit; only the delay above its floor (jitter), the drift and the venue-internal E - T delay are measured. The level is pinned at a median of ${baseMs} ms (${req.baseMs !== undefined ? "--base-ms" : out.journal ? "the journal fit" : "the config's baseMs"}).`,
+      );
+    }
+    const seasonSymbol = req.seasonalitySymbol ?? cfg.data.symbols[0]!;
+    if (seasonSymbol !== "") {
+      const tf = req.seasonalityTimeframe ?? "1m";
+      const bars = await session.loadBars({ venue, symbol: seasonSymbol, timeframe: tf });
+      const trades = await session.queryColumns(`SELECT ts_ms, trades FROM bars WHERE venue = '${venue}' AND symbol = '${seasonSymbol}' AND timeframe = '${bars.sourceTimeframe}' ORDER BY ts_ms`);
+      const counts = bars.sourceTimeframe === tf && trades["ts_ms"]!.length === bars.length ? trades["trades"] : undefined;
+      const source = `bars venue=${venue} symbol=${seasonSymbol} timeframe=${tf}`;
+      out.seasonality = fitSeasonality({ source, ts: bars.ts, volume: bars.volume, trades: counts }, { minBarsPerHour: req.minBarsPerHour, statistic: req.statistic });
+    }
+  } finally {
+    session.close();
+  }
+  const fit = out.journal?.fit ?? out.stream?.fit ?? undefined;
+  if (fit) out.params = { ...latencyConfigValues(fit), from: out.journal ? "journal" : "stream" };
+  return writeLatencyOutputs(req, out, lat.seasonalityFile);
+}
+
+function writeLatencyOutputs(req: LatencyCalibrationRequest, out: LatencyCalibrationOutcome, configSeasonality: string | undefined): LatencyCalibrationOutcome {
+  const builtAt = req.builtAt ?? new Date().toISOString();
+  const seasonPath = req.seasonalityOut ?? configSeasonality ?? "data/latency/liquidity_latency_seasonality.json";
+  const seasonPayload = out.seasonality ? seasonalityFile(out.seasonality, builtAt, req.minBarsPerHour ?? 30) : undefined;
+  let yamlText: string | undefined;
+  if (req.out) {
+    if (!out.params) throw new DataError("no latency fit to write: give a journal, or a stream with an assumed base latency");
+    const { from, ...values } = out.params;
+    const doc = { kind: "latency", execution: { latency: { enabled: true, ...values, ...(seasonPayload ? { seasonalityFile: seasonPath } : configSeasonality ? { seasonalityFile: configSeasonality } : {}) } } };
+    CONFIG_SCHEMAS.latency.parse(doc);
+    const f = from === "journal" ? out.journal!.fit : out.stream!.fit!;
+    yamlText = `# Calibrated by npm run calibrate:latency at ${builtAt} from the ${from} (${from === "journal" ? out.journal!.provenance.source : out.stream!.provenance.source}).\n# ${f.n} samples, KS distance ${f.ks.toFixed(4)}; hour-of-week multipliers scale these values.\n${stringify(doc)}`;
+  }
+  if (req.dryRun) return out;
+  if (seasonPayload) {
+    writeJsonAtomic(resolve(seasonPath), seasonPayload);
+    out.seasonalityPath = seasonPath;
+  }
+  if (yamlText !== undefined && req.out) {
+    writeFileAtomic(resolve(req.out), yamlText);
+    out.outPath = req.out;
+  }
+  if (req.report) {
+    writeReportHtml(resolve(req.report), "Latency and seasonality calibration", latencyReportBlocks({ journal: out.journal, stream: out.stream, seasonality: out.seasonality, notes: [`Built ${builtAt}.`, ...out.notes] }));
+    out.reportPath = req.report;
+  }
+  return out;
+}
+
+/** Refresh of a reference file (fees or exchange filters) from a venue or a file. */
+export interface ReferenceRefreshRequest {
+  /** Venue name with an exchange-info port (binance, binance-testnet): fetch through its adapter (network). */
+  venue?: string;
+  /** Adapter settings (restBaseUrl, apiKey, apiSecret, ...), validated by the adapter's schema. */
+  venueConfig?: Record<string, unknown>;
+  /** Adapter dependencies (clock, logger) for tests and embedding. */
+  deps?: Partial<VenueDeps>;
+  /** Read this file instead of a venue. */
+  fromFile?: string;
+  /** Default: the symbols already in the output file. */
+  symbols?: readonly string[];
+  /** Default data/fees/fees_by_symbol.json or data/binance_filters.json. */
+  out?: string;
+  /** Drop symbols of the existing file that were not refreshed. */
+  replace?: boolean;
+  dryRun?: boolean;
+  builtAt?: string;
+}
+
+export const DEFAULT_FEES_FILE = "data/fees/fees_by_symbol.json";
+export const DEFAULT_FILTERS_FILE = "data/binance_filters.json";
+
+function existingJson(path: string): unknown {
+  return existsSync(path) ? readJsonFile(path, "existing output file") : undefined;
+}
+
+function refreshSource(req: ReferenceRefreshRequest, what: string): string {
+  if ((req.venue === undefined) === (req.fromFile === undefined)) throw new DataError(`${what}: give exactly one of a venue (--venue) or a file (--from-file)`);
+  return req.venue !== undefined ? `${req.venue} exchange-info adapter` : rel(resolve(req.fromFile!));
+}
+
+/** Fees per symbol from the venue (account commission rates; needs API credentials) or a schedule file, written atomically. */
+export async function runFeesRefresh(req: ReferenceRefreshRequest): Promise<{ file: FeeFile; rows: FeeRow[]; outPath?: string }> {
+  const source = refreshSource(req, "fees");
+  const outPath = resolve(req.out ?? DEFAULT_FEES_FILE);
+  const existing = existingJson(outPath) as FeeFile | undefined;
+  if (existing !== undefined) parseFeeSchedule(existing, rel(outPath));
+  let rows: FeeRow[];
+  if (req.venue !== undefined) {
+    const family = req.venue.replace(/-testnet$/, "");
+    const symbols = req.symbols?.length ? req.symbols : Object.entries(existing?.symbols ?? {}).filter(([, v]) => v.venue === family || v.venue === req.venue).map(([k]) => k);
+    if (!req.venueConfig?.["apiKey"]) throw new DataError(`fees from ${req.venue} come from the account endpoint and need API credentials (apiKey/apiSecret); or use --from-file`, { venue: req.venue });
+    rows = await fetchFeeRows(createExchangeInfoAdapter(req.venue, req.venueConfig, req.deps), symbols);
+  } else {
+    rows = parseFeeSchedule(readJsonFile(resolve(req.fromFile!), "fee schedule"), rel(resolve(req.fromFile!)), req.symbols);
+  }
+  const file = buildFeeFile(rows, { builtAt: req.builtAt ?? new Date().toISOString(), source, venue: req.venue, existing, replace: req.replace });
+  if (req.dryRun) return { file, rows };
+  writeJsonAtomic(outPath, file);
+  return { file, rows, outPath: rel(outPath) };
+}
+
+/** Exchange filters from the venue's exchangeInfo or a saved exchangeInfo file, written atomically. */
+export async function runFiltersRefresh(req: ReferenceRefreshRequest): Promise<{ file: FiltersFile; symbols: string[]; instruments?: Instrument[]; outPath?: string }> {
+  const source = refreshSource(req, "filters");
+  const outPath = resolve(req.out ?? DEFAULT_FILTERS_FILE);
+  const existing = existingJson(outPath) as FiltersFile | undefined;
+  if (existing !== undefined) filtersFromExchangeInfo(existing, rel(outPath));
+  let entries: Record<string, unknown>[];
+  let instruments: Instrument[] | undefined;
+  if (req.venue !== undefined) {
+    const symbols = req.symbols?.length ? req.symbols : (existing?.symbols ?? []).map((e) => String(e["symbol"]));
+    ({ entries, instruments } = await fetchFilterEntries(createExchangeInfoAdapter(req.venue, req.venueConfig ?? {}, req.deps), symbols));
+  } else {
+    entries = filtersFromExchangeInfo(readJsonFile(resolve(req.fromFile!), "exchangeInfo file"), rel(resolve(req.fromFile!)), req.symbols);
+  }
+  const file = buildFiltersFile(entries, { builtAt: req.builtAt ?? new Date().toISOString(), source, venue: req.venue, existing, replace: req.replace, instruments });
+  const symbols = entries.map((e) => String(e["symbol"]));
+  if (req.dryRun) return { file, symbols, instruments };
+  writeJsonAtomic(outPath, file);
+  return { file, symbols, instruments, outPath: rel(outPath) };
+}
+
+/** Age of a reference file against a refresh age in days (a missing file is an error). */
+export function checkReferenceAge(path: string, maxAgeDays: number, nowMs: number = Date.now()): ReferenceAge {
+  return referenceFileAge(readJsonFile(resolve(path), "reference file"), rel(resolve(path)), nowMs, maxAgeDays);
 }
