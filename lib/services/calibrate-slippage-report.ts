@@ -31,7 +31,13 @@ export function slippageSummaryRows(r: SlippageResult): [string, string][] {
       ["orders beyond visible depth (left out)", String(m.beyondDepth)],
     );
     const ro = r.realOrders;
-    if (ro) rows.push(["real taker orders: n, mean observed / predicted bps, RMSE, R^2 (out of sample)", `${ro.n}, ${fmt(ro.meanObservedBps)} / ${fmt(ro.meanPredictedBps)}, ${fmt(ro.rmse)}, ${fmt(ro.r2, 3)}`]);
+    if (ro) {
+      rows.push(
+        ["real taker orders (out of sample)", `${ro.n} rebuilt from the trades`],
+        ["  mean observed / predicted (bps)", `${fmt(ro.meanObservedBps)} / ${fmt(ro.meanPredictedBps)}`],
+        ["  RMSE (bps) / R^2", `${fmt(ro.rmse)} / ${fmt(ro.r2, 3)}`],
+      );
+    }
   } else {
     const m = r.measured;
     rows.push(["fills used / total (maker fills skipped)", `${m.usedFills} / ${m.fills} (${m.makerFills})`], ["sigma, V from the journal records", String(m.fromRecord)]);
