@@ -88,7 +88,7 @@ export class MatchingEngine {
     if (known !== undefined) return ok(known.order);
     const market = req.type === "market";
     // built directly in state "submitted" (created -> submitted), with one stable object shape
-    let order: Order = {
+    const order: Order = {
       clientOrderId: req.clientOrderId,
       symbol: req.symbol,
       side: req.side,

@@ -1,4 +1,5 @@
 import type { BarColumns } from "../core/bar";
+import { emptyBarColumns } from "../core/bar";
 import { DataError, InvariantError } from "../core/errors";
 import type { Side } from "../core/market";
 import type { SymbolFees } from "./fee-model";
@@ -100,6 +101,8 @@ export class VectorKernel {
   private lastTs = Number.NEGATIVE_INFINITY;
   private markedClose = Number.NaN;
   private markedEnd = Number.NaN;
+  private readonly rowScratch: BarColumns = emptyBarColumns(1);
+  private readonly spreadScratch = new Float64Array(1);
 
   constructor(
     private readonly m: SymbolModels,
@@ -141,49 +144,69 @@ export class VectorKernel {
    * Returns the equity at bar i's close. `quoteSpreadBps` is NaN when no quote is known.
    */
   step(c: BarColumns, i: number, target: number, quoteSpreadBps = Number.NaN): number {
-    return this.advance(c.ts[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, target, quoteSpreadBps);
-  }
-
-  /** `step` on one bar's values (the hot path; scalars only). */
-  advance(ts: number, open: number, high: number, low: number, close: number, volume: number, target: number, quoteSpreadBps: number): number {
-    if (!(ts > this.lastTs && low > 0 && high >= low && open > 0 && close > 0 && volume >= 0 && high + volume < Number.POSITIVE_INFINITY)) {
-      throw new DataError(`${this.m.symbol} bar at ${ts}: invalid or out-of-order OHLCV (${open}, ${high}, ${low}, ${close}, ${volume})`, { symbol: this.m.symbol, ts });
-    }
-    this.lastTs = ts;
-    const end = ts + this.tf;
-    this.lastFillQty = 0;
-    if (this.pendingQty !== 0 && this.pendingArrivalTs < end) this.fill(ts, open, high, low, close, volume, quoteSpreadBps);
-    if (this.trackStats) this.stats.update(high, low, close, volume);
-    const eq = this.cash + this.position * close;
-    this.equity = eq;
-    this.bars++;
-    if (target === target) this.decide(target, eq, close, end);
+    this.spreadScratch[0] = quoteSpreadBps;
+    const eq = this.markAt(c, i, this.spreadScratch, 0);
+    this.decideTarget(target);
     return eq;
   }
 
   /**
-   * `advance` without the decision, for callers that must see the state at the close before
-   * deciding (the RL env): fills the order in flight, updates statistics, marks equity. Follow it
-   * with `decideTarget` for the decision at this close.
+   * The first half of `step` (for callers that must see the state at a close before deciding, such
+   * as an RL env): fills the order in flight, updates statistics and marks equity at bar i's close.
+   * Follow it with `decideTarget`. `spreads[k]` is the quote spread in bps (NaN = none). Takes
+   * columns and indices rather than prices so the hot loop passes no boxed numbers.
    */
-  markBar(ts: number, open: number, high: number, low: number, close: number, volume: number, quoteSpreadBps: number): number {
-    const eq = this.advance(ts, open, high, low, close, volume, Number.NaN, quoteSpreadBps);
+  markAt(c: BarColumns, i: number, spreads?: Float64Array, k = i): number {
+    const ts = c.ts[i]!;
+    const high = c.high[i]!;
+    const low = c.low[i]!;
+    const close = c.close[i]!;
+    const volume = c.volume[i]!;
+    if (!(ts > this.lastTs && low > 0 && high >= low && c.open[i]! > 0 && close > 0 && volume >= 0 && high + volume < Number.POSITIVE_INFINITY)) this.badBar(c, i);
+    this.lastTs = ts;
+    const end = ts + this.tf;
+    this.lastFillQty = 0;
+    if (this.pendingQty !== 0 && this.pendingArrivalTs < end) this.fill(c, i, spreads === undefined ? Number.NaN : spreads[k]!);
+    if (this.trackStats) this.stats.update(high, low, close, volume);
+    const eq = this.cash + this.position * close;
+    this.equity = eq;
     this.markedClose = close;
-    this.markedEnd = ts + this.tf;
+    this.markedEnd = end;
+    this.bars++;
     return eq;
   }
 
-  /** The decision at the close of the bar last passed to `markBar` (NaN = keep position and any order in flight). */
+  /** `markAt` for one bar given as numbers. */
+  markBar(ts: number, open: number, high: number, low: number, close: number, volume: number, quoteSpreadBps: number): number {
+    const r = this.rowScratch;
+    r.ts[0] = ts;
+    r.open[0] = open;
+    r.high[0] = high;
+    r.low[0] = low;
+    r.close[0] = close;
+    r.volume[0] = volume;
+    this.spreadScratch[0] = quoteSpreadBps;
+    return this.markAt(r, 0, this.spreadScratch, 0);
+  }
+
+  /** The decision at the close of the bar last marked (NaN = keep position and any order in flight). */
   decideTarget(target: number): void {
     if (target === target) this.decide(target, this.equity, this.markedClose, this.markedEnd);
   }
 
-  private fill(ts: number, open: number, high: number, low: number, close: number, volume: number, spread: number): void {
+  private badBar(c: BarColumns, i: number): never {
+    const row = `(${c.open[i]}, ${c.high[i]}, ${c.low[i]}, ${c.close[i]}, ${c.volume[i]})`;
+    throw new DataError(`${this.m.symbol} bar at ${c.ts[i]}: invalid or out-of-order OHLCV ${row}`, { symbol: this.m.symbol, ts: c.ts[i], index: i });
+  }
+
+  private fill(c: BarColumns, i: number, spread: number): void {
+    const ts = c.ts[i]!;
+    const volume = c.volume[i]!;
     const side: Side = this.pendingQty > 0 ? "buy" : "sell";
     const remaining = side === "buy" ? this.pendingQty : -this.pendingQty;
     this.pendingQty = 0; // IOC: whatever does not fill now is dropped
     const fillTs = this.pendingArrivalTs > ts ? this.pendingArrivalTs : ts;
-    const ref = this.intrabar.priceAt(open, high, low, close, (fillTs - ts) / this.tf);
+    const ref = this.intrabar.priceAt(c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, (fillTs - ts) / this.tf);
     const cap = this.fillModel.capacity(volume, 0);
     let q = remaining <= cap ? remaining : cap;
     if (q < remaining && this.filters !== null) q = this.filters.roundQty(q, true);
@@ -217,21 +240,27 @@ export class VectorKernel {
     sm.turnover += q * price;
   }
 
+  /** Kept small so it inlines into the bar loop next to the statistics update; `place` is the rarer part. */
   private decide(target: number, eq: number, close: number, now: number): void {
     this.pendingQty = 0; // a new decision replaces any order still in flight
     const delta = targetDelta(target, eq, this.leverage, close, this.position);
     const size = delta < 0 ? -delta : delta;
     if (!(size * close > this.band * (eq > 0 ? eq : 0))) return;
-    const side: Side = delta > 0 ? "buy" : "sell";
+    const f = this.filters;
+    if (f !== null && size * close < f.minMarketNotional) {
+      // fails MIN_NOTIONAL whatever the rounding; an order that rounds to nothing is not a rejection
+      if (size >= f.dustQty) this.summary.filterRejections++;
+      return;
+    }
+    this.place(delta > 0, size, close, now);
+  }
+
+  /** Filters and latency for an order of `size` decided at `now`; sets the order in flight. */
+  private place(buy: boolean, size: number, close: number, now: number): void {
     let qty = size;
     const f = this.filters;
     if (f !== null) {
-      if (size * close < f.minMarketNotional) {
-        // fails MIN_NOTIONAL whatever the rounding; an order that rounds to nothing is not a rejection
-        if (size >= f.dustQty) this.summary.filterRejections++;
-        return;
-      }
-      if (!f.conform(side, true, size, Number.NaN, close, this.out)) {
+      if (!f.conform(buy ? "buy" : "sell", true, size, Number.NaN, close, this.out)) {
         if (!(this.out.reason === "LOT_SIZE" && this.out.qty === 0)) this.summary.filterRejections++;
         return;
       }
@@ -242,7 +271,7 @@ export class VectorKernel {
       this.summary.timeouts++;
       return;
     }
-    this.pendingQty = side === "buy" ? qty : -qty;
+    this.pendingQty = buy ? qty : -qty;
     this.pendingSubmitTs = now;
     this.pendingArrivalTs = now + lat;
   }
@@ -265,12 +294,11 @@ export class VectorKernel {
     if (o.position.length < n || o.equity.length < n) throw new InvariantError(`kernel outputs shorter than ${n} bars`);
     const { cash, fillQty, fillPrice, requestedPrice, fee, slippageCost, latencyMs } = o;
     const detail = fillQty !== undefined || fillPrice !== undefined || requestedPrice !== undefined || fee !== undefined || slippageCost !== undefined || latencyMs !== undefined;
-    const { ts, open, high, low, close, volume } = c;
     const eqOut = o.equity;
     const posOut = o.position;
     for (let i = 0; i < n; i++) {
-      const spread = quoteSpreadBps === undefined ? Number.NaN : quoteSpreadBps[i]!;
-      eqOut[i] = this.advance(ts[i]!, open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, targets[i]!, spread);
+      eqOut[i] = this.markAt(c, i, quoteSpreadBps);
+      this.decideTarget(targets[i]!);
       posOut[i] = this.position;
       if (cash !== undefined) cash[i] = this.cash;
       if (detail) this.record(o, i);
