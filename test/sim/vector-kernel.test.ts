@@ -70,16 +70,20 @@ describe("vectorised kernel behaviour", () => {
     expect(summary.fills).toBe(4);
   });
 
-  it("gives the same result through step, markBar/decideTarget and run", () => {
+  it("gives the same result through step, markAt/decideTarget, markBar/decideTarget and run", () => {
     const a = kernel();
     const b = kernel();
+    const d = kernel();
     const byRun = kernel().run(TEN_BARS, TARGETS).outputs.equity;
     for (let i = 0; i < TEN_BARS.length; i++) {
       expect(a.step(TEN_BARS, i, TARGETS[i]!)).toBe(byRun[i]);
       const c = TEN_BARS;
       expect(b.markBar(c.ts[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, Number.NaN)).toBe(byRun[i]);
       b.decideTarget(TARGETS[i]!);
+      expect(d.markAt(TEN_BARS, i)).toBe(byRun[i]);
+      d.decideTarget(TARGETS[i]!);
     }
+    expect(d.summarize()).toEqual(kernel().run(TEN_BARS, TARGETS).summary);
   });
 
   it("starts over on reset", () => {
