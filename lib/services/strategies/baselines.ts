@@ -61,6 +61,7 @@ export class SmaCross implements Policy {
     if (prev === 1 && sign === -1 && c.positionQty > 0) return 0;
     return null;
   }
+
 }
 
 /** Time-series momentum: long while the `lookback`-bar return exceeds `threshold`, flat (or short) otherwise. */
