@@ -80,12 +80,19 @@ export async function buildData(opts: BuildOptions): Promise<BuildResult> {
     const btc = entries.find((e) => e.source === "binance_BTCUSDT_1m.csv");
     if (!btc) throw new DataError("binance_BTCUSDT_1m.csv was not converted: the latency seasonality needs it", {}, "DATA_NOT_FOUND");
     await ref("latency/liquidity_latency_seasonality.json", await latencySeasonality(duck, opts.dataDir, btc, opts.builtAt));
-    const manifest: Manifest = { meta: { built_at: opts.builtAt, source_dir: "../shared/data" }, files: entries };
     const changed = converted > 0 || written.length > 0 || !previous;
+    const builtAt = changed || !previous ? opts.builtAt : previous.meta.built_at;
+    const manifest: Manifest = { meta: { built_at: builtAt, source_dir: "../shared/data" }, files: entries };
     if (changed) {
       writeJsonIfChanged(manifestPath, manifest as unknown as Parameters<typeof writeJsonIfChanged>[1]);
-      writeFileAtomic(join(opts.dataDir, "README.md"), renderReadme(entries, opts.builtAt, "../shared/data"));
-      written.push("manifest.json", "README.md");
+      written.push("manifest.json");
+    }
+    // README.md is rendered from the manifest, dated by the data's build, and rewritten only when its text changes
+    const readmePath = join(opts.dataDir, "README.md");
+    const readme = renderReadme(entries, builtAt, "../shared/data");
+    if (!existsSync(readmePath) || readFileSync(readmePath, "utf8") !== readme) {
+      writeFileAtomic(readmePath, readme);
+      written.push("README.md");
     }
     return { entries, converted, skipped, referenceFilesWritten: written };
   } finally {

@@ -73,6 +73,18 @@ ${table(by("book"))}
 | \`latency/liquidity_latency_seasonality.json\` | 168 hour-of-week latency multipliers, index 0 = Monday 00:00 UTC | computed from the BTCUSDT 1m volume above: mean volume / hour-of-week mean volume, normalised to mean 1 |
 | \`manifest.json\` | per file: source, sha256 of source and output, rows, first/last timestamp | written by the build |
 
+## Adding and checking data
+
+\`\`\`
+npm run data:import -- BTCUSDT-1m-2025-09-01.zip --venue binance --symbol BTCUSDT --timeframe 1m   # data.binance.vision ZIP/CSV
+npm run data:import -- page.json --venue us --symbol AAPL --timeframe 1d                          # Alpaca or Polygon bars page
+npm run data:import -- daily.csv --venue us --symbol SPY --timeframe 1d --map ts=Date,open=Open,high=High,low=Low,close=Close,volume=Volume
+npm run data:check [-- --symbol BTCUSDT]                                                          # integrity, gaps, OHLC, outliers
+\`\`\`
+
+Imports validate every row first, skip rows already stored and add one new parquet file per import (written to a temp
+name and renamed). \`npm run data:build\` regenerates only the files listed above and never touches imported ones.
+
 Full provenance, sanity checks and cross-validation of every source: \`../shared/data/PROVENANCE.md\` at build time; the
 origin column above repeats its repository, commit and path for each file.
 `;

@@ -163,7 +163,8 @@ async function writeAtomically(con: DuckDBConnection, select: string, dir: strin
   for (let i = 2; existsSync(target); i++) target = join(dir, `${stem}_${i}.parquet`);
   const tmp = join(dir, `.${stem}.${process.pid}.${++seq}.tmp`);
   try {
-    await con.run(`COPY (${select}) TO ${sqlStr(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+    // zstd level 1: 2-3x faster to write than the default level 3 for ~15 % more bytes (the shipped files use level 9)
+    await con.run(`COPY (${select}) TO ${sqlStr(tmp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)`);
     renameSync(tmp, target);
     return target;
   } catch (e) {
