@@ -6,7 +6,7 @@ import type { RolloutBuffer } from "./buffer";
 import { quantileTaus } from "./losses";
 import { createOptimizer, type FlatOptimizer } from "./optimizers";
 import { PolicySnapshot } from "./policy";
-import { PPO_STATS, ppoGradient, type Minibatch } from "./ppo-step";
+import { PPO_STATS, ppoGradient, type Minibatch, type PpoCoefficients } from "./ppo-step";
 import { VarianceGradientScaler } from "./vgs";
 
 /** Averages over the minibatches of one update. */
@@ -26,14 +26,21 @@ export interface UpdateStats {
   earlyStop: boolean;
 }
 
-interface RolloutTensors {
-  obs: tf.Tensor2D;
-  raw: tf.Tensor2D;
-  logp: tf.Tensor1D;
-  adv: tf.Tensor1D;
-  ret: tf.Tensor2D;
+interface RowArray {
+  data: Float32Array;
+  /** Values per row. */
+  width: number;
+}
+
+/** Per-row arrays of a rollout or a minibatch. */
+interface RowArrays {
+  obs: RowArray;
+  raw: RowArray;
+  logp: RowArray;
+  adv: RowArray;
+  ret: RowArray;
   /** Critic outputs at collection time (empty without value clipping). */
-  old: tf.Tensor2D[];
+  old: RowArray[];
 }
 
 /** Scheduled values for one update. */
@@ -80,17 +87,10 @@ export class PpoLearner {
   /** PPO epochs over the buffer (advantages, returns and log-probs already filled). */
   update(buf: RolloutBuffer, settings: UpdateSettings, shuffleRng: Rng): UpdateStats {
     const n = buf.size;
-    const { obsSize, actionSize, nQuantiles } = this.layout.spec;
-    const useOld = this.ppo.valueClip !== null;
-    const all: RolloutTensors = tf.tidy(() => ({
-      obs: tf.tensor2d(buf.obs, [n, obsSize]),
-      raw: tf.tensor2d(buf.rawActions, [n, actionSize]),
-      logp: tf.tensor1d(buf.logProbs),
-      adv: tf.tensor1d(Float32Array.from(buf.advantages)),
-      ret: tf.tensor2d(Float32Array.from(buf.returns), [n, 1]),
-      old: useOld ? buf.criticOutputs.map((o) => tf.tensor2d(o, [n, nQuantiles])) : [],
-    }));
-    const coefs = {
+    const mbSize = Math.min(this.ppo.minibatchSize, n);
+    const src = this.sources(buf);
+    const dst = this.minibatchArrays(buf, mbSize);
+    const coefs: PpoCoefficients = {
       clip: settings.clip,
       entropyCoef: this.ppo.entropyCoef,
       valueCoef: this.ppo.valueCoef,
@@ -99,27 +99,23 @@ export class PpoLearner {
     };
     const sums = new Float64Array(PPO_STATS.length + 1);
     const perm = new Int32Array(n);
-    const mbSize = Math.min(this.ppo.minibatchSize, n);
     let steps = 0;
     let epochs = 0;
     let earlyStop = false;
-    try {
-      for (let epoch = 0; epoch < this.ppo.epochs && !earlyStop; epoch++) {
-        shuffle(perm, shuffleRng);
-        epochs += 1;
-        for (let start = 0; start < n; start += mbSize) {
-          const idx = perm.subarray(start, Math.min(n, start + mbSize));
-          const stats = this.minibatchStep(all, idx, coefs, settings.lr);
-          if (stats === null) {
-            earlyStop = true;
-            break;
-          }
-          for (let k = 0; k < sums.length; k++) sums[k]! += stats[k]!;
-          steps += 1;
+    for (let epoch = 0; epoch < this.ppo.epochs && !earlyStop; epoch++) {
+      shuffle(perm, shuffleRng);
+      epochs += 1;
+      for (let start = 0; start < n; start += mbSize) {
+        const idx = perm.subarray(start, Math.min(n, start + mbSize));
+        gatherRows(src, dst, idx);
+        const stats = this.minibatchStep(dst, idx.length, coefs, settings.lr);
+        if (stats === null) {
+          earlyStop = true;
+          break;
         }
+        for (let k = 0; k < sums.length; k++) sums[k]! += stats[k]!;
+        steps += 1;
       }
-    } finally {
-      tf.dispose([all.obs, all.raw, all.logp, all.adv, all.ret, ...all.old]);
     }
     const mean = (k: number): number => (steps > 0 ? sums[k]! / steps : Number.NaN);
     return {
@@ -136,29 +132,51 @@ export class PpoLearner {
     };
   }
 
-  /** One gradient step; null (and no step) when the minibatch's KL is over the target. */
-  private minibatchStep(
-    all: RolloutTensors,
-    idx: Int32Array,
-    coefs: { clip: number; entropyCoef: number; valueCoef: number; valueClip: number | null; huberKappa: number },
-    lr: number,
-  ): Float32Array | null {
+  /** The rollout's per-row arrays the minibatches are gathered from, as float32 with their row widths. */
+  private sources(buf: RolloutBuffer): RowArrays {
+    const { obsSize, actionSize, nQuantiles } = this.layout.spec;
+    return {
+      obs: { data: buf.obs, width: obsSize },
+      raw: { data: buf.rawActions, width: actionSize },
+      logp: { data: buf.logProbs, width: 1 },
+      adv: { data: Float32Array.from(buf.advantages), width: 1 },
+      ret: { data: Float32Array.from(buf.returns), width: 1 },
+      old: this.ppo.valueClip !== null ? buf.criticOutputs.map((o) => ({ data: o, width: nQuantiles })) : [],
+    };
+  }
+
+  private minibatchArrays(buf: RolloutBuffer, rows: number): RowArrays {
+    const { obsSize, actionSize, nQuantiles } = this.layout.spec;
+    const make = (width: number) => ({ data: new Float32Array(rows * width), width });
+    return {
+      obs: make(obsSize),
+      raw: make(actionSize),
+      logp: make(1),
+      adv: make(1),
+      ret: make(1),
+      old: this.ppo.valueClip !== null ? buf.criticOutputs.map(() => make(nQuantiles)) : [],
+    };
+  }
+
+  /** One gradient step on the first `b` rows of `mb`; null (and no step) when the minibatch's KL is over the target. */
+  private minibatchStep(mb: RowArrays, b: number, coefs: PpoCoefficients, lr: number): Float32Array | null {
     const { grad, stats } = tf.tidy(() => {
-      const ix = tf.tensor1d(idx, "int32");
-      const mb: Minibatch = {
-        obs: tf.gather(all.obs, ix),
-        rawActions: tf.gather(all.raw, ix),
-        oldLogProb: tf.gather(all.logp, ix),
-        advantages: tf.gather(all.adv, ix),
-        returns: tf.gather(all.ret, ix),
-        oldCriticOut: all.old.length === 0 ? null : all.old.map((o) => tf.gather(o, ix)),
+      const t2 = (r: { data: Float32Array; width: number }) => tf.tensor2d(r.data.subarray(0, b * r.width), [b, r.width]);
+      const t1 = (r: { data: Float32Array }) => tf.tensor1d(r.data.subarray(0, b));
+      const batch: Minibatch = {
+        obs: t2(mb.obs),
+        rawActions: t2(mb.raw),
+        oldLogProb: t1(mb.logp),
+        advantages: t1(mb.adv),
+        returns: t2(mb.ret),
+        oldCriticOut: mb.old.length === 0 ? null : mb.old.map(t2),
       };
-      const r = ppoGradient(this.layout, this.theta, mb, coefs, this.taus);
+      const r = ppoGradient(this.layout, this.theta, batch, coefs, this.taus);
       const scaled = this.vgs.apply(r.grad);
       const norm = tf.sqrt(tf.sum(tf.square(scaled)));
       return { grad: scaled, stats: tf.concat([r.stats, tf.reshape(norm, [1])]) };
     });
-    const s = stats.dataSync() as Float32Array;
+    const s = Float32Array.from(stats.dataSync());
     stats.dispose();
     const targetKl = this.ppo.targetKl;
     if (targetKl !== null && s[4]! > targetKl) {
@@ -172,7 +190,7 @@ export class PpoLearner {
       this.optimizer.step(this.theta, g as tf.Tensor1D, lr);
     });
     grad.dispose();
-    return Float32Array.from(s);
+    return s;
   }
 
   dispose(): void {
@@ -181,6 +199,24 @@ export class PpoLearner {
     this.vgs.dispose();
     this.taus.dispose();
   }
+}
+
+/** Copies rows `idx` of every source array into the minibatch arrays (plain JS: faster than tf.gather on WASM). */
+function gatherRows(src: RowArrays, dst: RowArrays, idx: Int32Array): void {
+  const copy = (s: RowArray, d: RowArray): void => {
+    const w = s.width;
+    if (w === 1) {
+      for (let k = 0; k < idx.length; k++) d.data[k] = s.data[idx[k]!]!;
+      return;
+    }
+    for (let k = 0; k < idx.length; k++) d.data.set(s.data.subarray(idx[k]! * w, idx[k]! * w + w), k * w);
+  };
+  copy(src.obs, dst.obs);
+  copy(src.raw, dst.raw);
+  copy(src.logp, dst.logp);
+  copy(src.adv, dst.adv);
+  copy(src.ret, dst.ret);
+  src.old.forEach((o, c) => copy(o, dst.old[c]!));
 }
 
 /** Fisher-Yates over 0..n-1 with the injected Rng. */

@@ -102,11 +102,16 @@ function sliceKernel(theta: tf.Tensor1D, d: DenseLayout): tf.Tensor2D {
   return tf.reshape(tf.slice(theta, d.kernelOffset, d.inSize * d.outSize), [d.inSize, d.outSize]);
 }
 
-/** tanh as 2 sigmoid(2x) - 1: WASM's sigmoid is vectorised, its tanh is ~10x slower. */
-function activate(z: tf.Tensor2D, a: Activation): tf.Tensor2D {
-  if (a === "relu") return tf.relu(z);
-  if (a === "elu") return tf.elu(z);
-  return tf.sub(tf.mul(tf.sigmoid(tf.mul(z, 2)), 2), 1);
+/**
+ * act(h W + b). tanh is computed as 2 sigmoid(2z) - 1 with the doubling folded into the (small)
+ * weights and the sigmoid fused into the matmul: WASM's sigmoid is vectorised, its tanh ~10x slower.
+ */
+function denseActivated(h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, a: Activation): tf.Tensor2D {
+  if (a === "tanh") {
+    const s = tf.fused.matMul({ a: h, b: tf.mul(w, 2), bias: tf.mul(b, 2), activation: "sigmoid" });
+    return tf.sub(tf.mul(s, 2), 1);
+  }
+  return tf.fused.matMul({ a: h, b: w, bias: b, activation: a === "relu" ? "relu" : "elu" }) as tf.Tensor2D;
 }
 
 /** d activation / d z, from the activation's output y. */
@@ -127,10 +132,9 @@ export function mlpForward(layout: MlpLayout, theta: tf.Tensor1D, x: tf.Tensor2D
     const b = tf.slice(theta, d.biasOffset, d.outSize);
     inputs.push(h);
     kernels.push(w);
-    const z = tf.fused.matMul({ a: h, b: w, bias: b }) as tf.Tensor2D;
-    if (l === layout.layers.length - 1) h = z;
+    if (l === layout.layers.length - 1) h = tf.fused.matMul({ a: h, b: w, bias: b }) as tf.Tensor2D;
     else {
-      h = activate(z, layout.activation);
+      h = denseActivated(h, w, b, layout.activation);
       hidden.push(h);
     }
   });
