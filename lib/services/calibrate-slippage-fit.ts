@@ -31,10 +31,10 @@ export interface SqrtImpactFit {
   rmse: number;
   mae: number;
   /**
-   * Diagnostic: exponent d of the average impact curve, impact ~ (q / V)^d, from binned means of the
-   * cost above the half-spread (0.5 = the square-root law; 1 = linear). Null when too few bins have a positive mean impact.
+   * Diagnostic: the best exponent d in cost = h + c * sigma * (q / V)^d by profile least squares
+   * (0.5 = the square-root law; 1 = linear impact). Null when no positive impact term fits.
    */
-  exponent: { value: number; stdErr: number; n: number; bins: number; r2: number } | null;
+  exponent: { value: number; stdErr: number; n: number; r2: number } | null;
   /** R^2 of the mean cost per notional bucket against the mean fit (the average cost curve). */
   binnedR2: number;
   /** Residuals by order-notional bucket. */
@@ -102,7 +102,7 @@ export function fitSqrtImpact(obs: ImpactObservations, opts: FitOptions = {}): S
       adjR2: ls.adjR2,
       rmse: ls.rmse,
       mae: ls.mae,
-      exponent: exponentDiagnostic(obs, h),
+      exponent: exponentDiagnostic(obs),
       binnedR2: binnedR2(buckets),
       buckets,
     },
@@ -112,48 +112,51 @@ export function fitSqrtImpact(obs: ImpactObservations, opts: FitOptions = {}): S
 }
 
 /**
- * The average impact curve: observations binned by q / V (16 log-spaced bins), mean cost above the
- * half-spread per bin, and log(mean impact / (1e4 sigma)) regressed on log(mean q / V) across bins.
- * Binning first keeps the zero-impact fills (orders filled at the touch) in the averages, which a
- * point-by-point log-log fit would have to drop.
+ * Profile least squares for the exponent: for each d, cost (above the quoted half-spread when known)
+ * = h + c * 1e4 * sigma * (q / V)^d is a non-negative linear fit; d minimises its residual sum of
+ * squares (golden section on [0.05, 2]). The standard error comes from the curvature of that sum.
  */
-function exponentDiagnostic(obs: ImpactObservations, h: number): SqrtImpactFit["exponent"] {
+function exponentDiagnostic(obs: ImpactObservations): SqrtImpactFit["exponent"] {
   const n = obs.costBps.length;
-  const u = new Float64Array(n);
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = 0;
+  if (n < 10) return null;
+  const y = new Float64Array(n);
+  const lu = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    u[i] = obs.qty[i]! / obs.volume[i]!;
-    lo = Math.min(lo, u[i]!);
-    hi = Math.max(hi, u[i]!);
+    const hs = obs.halfSpreadBps && Number.isFinite(obs.halfSpreadBps[i]!) ? obs.halfSpreadBps[i]! : 0;
+    y[i] = obs.costBps[i]! - hs;
+    lu[i] = Math.log(obs.qty[i]! / obs.volume[i]!);
   }
-  if (!(lo > 0 && hi > lo * 1.5)) return null;
-  const bins = 16;
-  const edges = logSpace(lo, hi * (1 + 1e-12), bins + 1);
-  const acc = Array.from({ length: bins }, () => ({ n: 0, impact: 0, u: 0, sigma: 0 }));
-  for (let i = 0; i < n; i++) {
-    let b = 0;
-    while (b < bins - 1 && u[i]! >= edges[b + 1]!) b++;
-    const hs = obs.halfSpreadBps && Number.isFinite(obs.halfSpreadBps[i]!) ? obs.halfSpreadBps[i]! : h;
-    const a = acc[b]!;
-    a.n++;
-    a.impact += obs.costBps[i]! - hs;
-    a.u += u[i]!;
-    a.sigma += obs.sigma[i]!;
+  const x = new Float64Array(n);
+  const sse = (d: number): number => {
+    for (let i = 0; i < n; i++) x[i] = 10_000 * obs.sigma[i]! * Math.exp(d * lu[i]!);
+    return leastSquares([x], y, { nonNegative: true }).sse;
+  };
+  let a = 0.05;
+  let b = 2;
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = sse(c);
+  let fd = sse(d);
+  for (let k = 0; k < 40 && b - a > 1e-4; k++) {
+    if (fc < fd) {
+      [b, d, fd] = [d, c, fc];
+      c = b - g * (b - a);
+      fc = sse(c);
+    } else {
+      [a, c, fc] = [c, d, fd];
+      d = a + g * (b - a);
+      fd = sse(d);
+    }
   }
-  const lx: number[] = [];
-  const ly: number[] = [];
-  let used = 0;
-  for (const a of acc) {
-    if (a.n < 5 || !(a.impact > 0) || !(a.sigma > 0)) continue;
-    lx.push(Math.log(a.u / a.n));
-    ly.push(Math.log(a.impact / (10_000 * a.sigma)));
-    used += a.n;
-  }
-  if (lx.length < 4) return null;
-  const ls = leastSquares([Float64Array.from(lx)], Float64Array.from(ly), { intercept: true, names: ["d"] });
-  if (!Number.isFinite(ls.coef[1]!)) return null;
-  return { value: ls.coef[1]!, stdErr: ls.stdErr[1]!, n: used, bins: lx.length, r2: ls.r2 };
+  const best = (a + b) / 2;
+  for (let i = 0; i < n; i++) x[i] = 10_000 * obs.sigma[i]! * Math.exp(best * lu[i]!);
+  const fit = leastSquares([x], y, { nonNegative: true });
+  if (fit.coef[1]! <= 0) return null;
+  const h = 0.01;
+  const curv = (sse(best + h) - 2 * fit.sse + sse(best - h)) / (h * h);
+  const s2 = fit.sse / Math.max(1, n - 3);
+  return { value: best, stdErr: curv > 0 ? Math.sqrt((2 * s2) / curv) : Number.NaN, n, r2: fit.r2 };
 }
 
 /** R^2 of the bucket means: how well the fitted curve matches the average cost per size bucket (weighted by count). */

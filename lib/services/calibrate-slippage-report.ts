@@ -18,7 +18,7 @@ export function slippageSummaryRows(r: SlippageResult): [string, string][] {
     ["R^2 of the bucket means (average cost curve)", fmt(f.binnedR2)],
     ["RMSE / MAE (bps)", `${fmt(f.rmse)} / ${fmt(f.mae)}`],
     ["measurements", String(f.n)],
-    ["impact exponent d (0.5 = sqrt law)", f.exponent ? `${withSe(f.exponent.value, f.exponent.stdErr, 3)} (${f.exponent.bins} bins, R^2 ${fmt(f.exponent.r2, 3)})` : "n/a"],
+    ["impact exponent d (0.5 = sqrt law)", f.exponent ? `${withSe(f.exponent.value, f.exponent.stdErr, 3)} (R^2 ${fmt(f.exponent.r2, 3)} at that exponent)` : "n/a"],
     ["median sigma per bar / bar volume V", `${fmt(r.measured.sigma, 6)} / ${fmt(r.measured.volume, 4)}`],
     ["bars for sigma, V", `${r.measured.timeframeMs / 1000}s, EWMA half-life ${r.measured.halfLifeBars} bars`],
   ];

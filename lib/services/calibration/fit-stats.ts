@@ -57,6 +57,8 @@ export function logSpace(lo: number, hi: number, n: number): Float64Array {
   const a = Math.log(lo);
   const step = (Math.log(hi) - a) / (n - 1);
   for (let i = 0; i < n; i++) out[i] = Math.exp(a + step * i);
+  out[n - 1] = hi; // exact end points: exp(log(hi)) may differ from hi in the last bit
+  out[0] = lo;
   return out;
 }
 

