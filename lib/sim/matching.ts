@@ -17,7 +17,7 @@ export interface EngineListener {
 }
 
 export interface MatchingEngineOptions {
-  /** Finished orders kept for getOrder and idempotent resubmission (oldest forgotten first). Default 10000. */
+  /** Finished orders kept for getOrder and idempotent resubmission (oldest forgotten first). Default 1000. */
   retainFinished?: number;
 }
 
@@ -59,7 +59,7 @@ export class MatchingEngine {
     private readonly listener: EngineListener = {},
     options: MatchingEngineOptions = {},
   ) {
-    this.retainFinished = options.retainFinished ?? 10_000;
+    this.retainFinished = options.retainFinished ?? 1_000;
     this.m = models;
     this.symbol = models.symbol;
     this.stats = new MarketStats(models.statsHalfLifeBars);
