@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { ConfigError } from "../../core/errors";
 import type { VenueCapabilities, VenueDefinition, VenueDeps } from "../capabilities";
 import { BINANCE_PRESETS, binanceConfigSchema, type BinanceConfig, type ResolvedBinanceConfig } from "./config";
@@ -92,7 +93,7 @@ const DESCRIPTIONS: Record<string, string> = {
  * Registry entries for the Binance protocol family. Adapters for one account share a transport:
  * calling several factories with the same config object reuses it.
  */
-export function binanceVenueDefinition(name: string, configSchema = binanceConfigSchema): VenueDefinition<BinanceConfig> {
+export function binanceVenueDefinition(name: string, configSchema: z.ZodType<BinanceConfig> = binanceConfigSchema): VenueDefinition<BinanceConfig> {
   const shared = new WeakMap<object, { deps: VenueDeps; venue: BinanceVenue }>();
   const venueFor = (cfg: BinanceConfig, deps: VenueDeps): BinanceVenue => {
     const hit = shared.get(cfg);

@@ -25,7 +25,7 @@ export class KlineFeed implements Subscription {
     symbols: readonly string[],
     private readonly timeframe: Timeframe,
     private readonly handlers: BarSubscriptionHandlers,
-    private readonly history: (req: HistoryRequest) => Promise<Bar[]>,
+    private readonly history: (req: HistoryRequest, closedBefore?: number) => Promise<Bar[]>,
   ) {
     if (symbols.length === 0) throw new TradelabError("INVALID_ARGUMENT", `${rest.cfg.venue}: subscribeBars needs at least one symbol`);
     this.wanted = new Set(symbols);
@@ -107,17 +107,18 @@ export class KlineFeed implements Subscription {
   private async onClosedBar(symbol: string, bar: Bar): Promise<void> {
     const last = this.last.get(symbol);
     if (last !== undefined && bar.ts <= last) return; // duplicate or already backfilled
-    if (last !== undefined && bar.ts > last + this.tfMs) await this.backfill(symbol, last + this.tfMs, bar.ts);
+    if (last !== undefined && bar.ts > last + this.tfMs) await this.backfill(symbol, last + this.tfMs, bar.ts, true);
     const now = this.last.get(symbol);
     if (now !== undefined && bar.ts <= now) return;
     this.emit(symbol, bar);
   }
 
-  private async backfill(symbol: string, from: number, to: number): Promise<void> {
+  /** Fetches [from, to) over REST; `toIsClosed`: a closed bar at `to` proves everything before it closed. */
+  private async backfill(symbol: string, from: number, to: number, toIsClosed = false): Promise<void> {
     if (from >= to) return;
     let bars: Bar[];
     try {
-      bars = await this.history({ symbol, timeframe: this.timeframe, from, to });
+      bars = await this.history({ symbol, timeframe: this.timeframe, from, to }, toIsClosed ? to : undefined);
     } catch (e) {
       if (e instanceof TradelabError) Object.assign(e.details, { symbol, gapFrom: from, gapTo: to });
       this.report(e);

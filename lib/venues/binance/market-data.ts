@@ -26,9 +26,10 @@ export class BinanceMarketData implements MarketDataPort {
 
   /**
    * Closed bars with open time in [from, to), ascending, fetched in pages of klinePageLimit. A bar
-   * still open at the venue's current time is left out.
+   * still open at the venue's current time is left out; `closedBefore` (a bar open time known to be
+   * closed, e.g. from the stream) overrides the clock for bars before it.
    */
-  async history(req: HistoryRequest): Promise<Bar[]> {
+  async history(req: HistoryRequest, opts: { closedBefore?: number } = {}): Promise<Bar[]> {
     const { symbol, timeframe, from, to } = req;
     if (!Number.isInteger(from) || !Number.isInteger(to) || from >= to) {
       throw new TradelabError("INVALID_ARGUMENT", `${this.venue} history ${symbol}: need integer ms from < to, got [${from}, ${to})`, { details: { symbol, from, to } });
@@ -52,7 +53,8 @@ export class BinanceMarketData implements MarketDataPort {
       const rows = decode(klinesSchema, body, `klines ${symbol} ${timeframe}`);
       for (const row of rows) {
         const { bar, closeTime } = barFromKlineRow(row);
-        if (bar.ts < from || bar.ts >= to || closeTime >= serverNow) continue;
+        const closed = closeTime < serverNow || (opts.closedBefore !== undefined && bar.ts < opts.closedBefore);
+        if (bar.ts < from || bar.ts >= to || !closed) continue;
         const prev = out[out.length - 1];
         if (prev && bar.ts <= prev.ts) {
           throw new DataError(`${this.venue} klines ${symbol} ${timeframe}: open time ${bar.ts} not after ${prev.ts}`, { venue: this.venue, symbol, ts: bar.ts, previousTs: prev.ts });
@@ -73,7 +75,7 @@ export class BinanceMarketData implements MarketDataPort {
    * continues.
    */
   async subscribeBars(symbols: readonly string[], timeframe: Timeframe, handlers: BarSubscriptionHandlers): Promise<Subscription> {
-    const feed = new KlineFeed(this.rest, this.deps, symbols, timeframe, handlers, (req) => this.history(req));
+    const feed = new KlineFeed(this.rest, this.deps, symbols, timeframe, handlers, (req, closedBefore) => this.history(req, { closedBefore }));
     await feed.start();
     return feed;
   }

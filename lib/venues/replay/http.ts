@@ -1,0 +1,163 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { LogSink } from "../../infra/http/logger";
+import { authenticate, type AuthContext, type Security } from "./auth";
+import { wire, type WireError } from "./errors";
+import type { ReplayExchangeInfo } from "./exchange-info";
+import type { ReplayOrders, Reply } from "./execution";
+import type { ReplayBars } from "./market-data";
+import { dec, firstBadParam, orderRequestOf, paramsOf } from "./parse";
+import { klinesParams, myTradesParams, newOrderParams, orderRefParams } from "./schemas";
+import type { UserStreams } from "./ws";
+
+export interface HttpContext extends AuthContext {
+  timeframe: string;
+  bars: ReplayBars;
+  info: ReplayExchangeInfo;
+  orders: ReplayOrders;
+  users: UserStreams;
+  symbols: readonly string[];
+  logger: LogSink;
+  /** Wall clock, ms (request-weight minutes and pacing). */
+  wallNow(): number;
+  /** Called when a request starts and ends (the pacer waits for in-flight requests). */
+  onRequest(phase: "start" | "end"): void;
+}
+
+interface Route {
+  security: Security;
+  weight: (p: Record<string, string>) => number;
+  run: (p: Record<string, string>, ctx: HttpContext) => Reply | Promise<Reply>;
+}
+
+const isWire = (r: Reply): r is WireError => "code" in r;
+
+type Parsed<T> = { ok: true; v: T } | { ok: false; e: WireError };
+
+function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } } }, p: Record<string, string>): Parsed<T> {
+  const r = schema.safeParse(p);
+  return r.success ? { ok: true, v: r.data } : { ok: false, e: firstBadParam(r.error.issues) };
+}
+
+const ROUTES: Record<string, Route> = {
+  "GET /api/v3/ping": { security: "NONE", weight: () => 1, run: () => ({ status: 200, body: {} }) },
+  "GET /api/v3/time": { security: "NONE", weight: () => 1, run: (_p, c) => ({ status: 200, body: { serverTime: c.now() } }) },
+  "GET /api/v3/exchangeInfo": {
+    security: "NONE",
+    weight: () => 20,
+    run: (p, c) => {
+      let wanted: string[] | undefined;
+      try {
+        wanted = p.symbol !== undefined ? [p.symbol] : p.symbols !== undefined ? (JSON.parse(p.symbols) as string[]) : undefined;
+      } catch {
+        return wire.illegal("symbols", "JSON array of symbols");
+      }
+      const body = c.info.payload(c.now(), wanted);
+      return body ? { status: 200, body } : wire.badSymbol();
+    },
+  },
+  "GET /api/v3/klines": {
+    security: "NONE",
+    weight: () => 2,
+    run: (p, c) => {
+      const pq = parsed(klinesParams, p);
+      if (!pq.ok) return pq.e;
+      const q = pq.v;
+      if (!c.symbols.includes(q.symbol)) return wire.badSymbol();
+      if (q.interval !== c.timeframe) return wire.badInterval();
+      const limit = Math.min(1000, Math.max(1, Number(q.limit ?? 500)));
+      const tf = c.bars.tfMs;
+      const rows = c.bars.klines(q.symbol, c.now(), limit, q.startTime === undefined ? undefined : Number(q.startTime), q.endTime === undefined ? undefined : Number(q.endTime));
+      return {
+        status: 200,
+        body: rows.map((b) => [b.ts, dec(b.open), dec(b.high), dec(b.low), dec(b.close), dec(b.volume), b.ts + tf - 1, dec(b.quoteVolume ?? 0), b.trades ?? 0, dec(b.takerBuyVolume ?? 0), dec((b.takerBuyVolume ?? 0) * b.close), "0"]),
+      };
+    },
+  },
+  "GET /api/v3/account": { security: "SIGNED", weight: () => 20, run: (p, c) => c.orders.account(p.omitZeroBalances === "true", c.symbols) },
+  "POST /api/v3/order": { security: "SIGNED", weight: () => 1, run: (p, c) => newOrder(p, c, false) },
+  "POST /api/v3/order/test": { security: "SIGNED", weight: () => 1, run: (p, c) => newOrder(p, c, true) },
+  "GET /api/v3/order": {
+    security: "SIGNED",
+    weight: () => 4,
+    run: (p, c) => {
+      const q = parsed(orderRefParams, p);
+      return q.ok ? c.orders.query(q.v.symbol, q.v.orderId, q.v.origClientOrderId) : q.e;
+    },
+  },
+  "DELETE /api/v3/order": {
+    security: "SIGNED",
+    weight: () => 1,
+    run: (p, c) => {
+      const q = parsed(orderRefParams, p);
+      return q.ok ? c.orders.cancel(q.v.symbol, q.v.orderId, q.v.origClientOrderId) : q.e;
+    },
+  },
+  "GET /api/v3/openOrders": { security: "SIGNED", weight: (p) => (p.symbol ? 6 : 80), run: (p, c) => c.orders.openOrders(p.symbol) },
+  "GET /api/v3/myTrades": {
+    security: "SIGNED",
+    weight: () => 20,
+    run: (p, c) => {
+      const pq = parsed(myTradesParams, p);
+      if (!pq.ok) return pq.e;
+      const q = pq.v;
+      const n = (v?: string) => (v === undefined ? undefined : Number(v));
+      return c.orders.myTrades(q.symbol, { orderId: n(q.orderId), startTime: n(q.startTime), endTime: n(q.endTime), fromId: n(q.fromId), limit: Math.min(1000, n(q.limit) ?? 500) });
+    },
+  },
+  "POST /api/v3/userDataStream": { security: "API_KEY", weight: () => 2, run: (_p, c) => ({ status: 200, body: { listenKey: c.users.create() } }) },
+  "PUT /api/v3/userDataStream": { security: "API_KEY", weight: () => 2, run: (p, c) => (c.users.keepAlive(p.listenKey ?? "") ? { status: 200, body: {} } : wire.badListenKey()) },
+  "DELETE /api/v3/userDataStream": { security: "API_KEY", weight: () => 2, run: (p, c) => (c.users.close(p.listenKey ?? "") ? { status: 200, body: {} } : wire.badListenKey()) },
+};
+
+async function newOrder(p: Record<string, string>, c: HttpContext, test: boolean): Promise<Reply> {
+  const q = parsed(newOrderParams, p);
+  if (!q.ok) return q.e;
+  const r = orderRequestOf(q.v, () => c.orders.newClientOrderId());
+  if (!r.ok) return r.error;
+  if (test) return c.info.symbol(r.value.req.symbol) ? { status: 200, body: {} } : wire.badSymbol();
+  return c.orders.newOrder(r.value.req, r.value.respType);
+}
+
+/** The REST side of the replay exchange: Binance spot paths, security, weights and error bodies. */
+export function replayRequestHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
+  let minute = -1;
+  let used = 0;
+  return (req, res) => {
+    ctx.onRequest("start");
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      void serve(req, res, Buffer.concat(chunks).toString("utf8"))
+        .catch((e: unknown) => {
+          ctx.logger.error({ err: (e as Error).message, url: req.url?.split("?")[0] }, "replay exchange request failed");
+          send(res, 500, { code: -1000, msg: "An unknown error occurred while processing the request." });
+        })
+        .finally(() => ctx.onRequest("end"));
+    });
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    const [path = "/", rawQuery = ""] = (req.url ?? "/").split("?", 2);
+    const route = ROUTES[`${req.method} ${path}`];
+    const params = paramsOf(new URLSearchParams(rawQuery), req.headers["content-type"]?.includes("json") ? "" : body);
+    const m = Math.floor(ctx.wallNow() / 60_000);
+    if (m !== minute) [minute, used] = [m, 0];
+    used += route ? route.weight(params) : 1;
+    res.setHeader("X-MBX-USED-WEIGHT-1M", String(used));
+    if (!route) return reply(res, wire.notFound(path));
+    const denied = authenticate(req, rawQuery, body, params, route.security, ctx);
+    if (denied) return reply(res, denied);
+    reply(res, await route.run(params, ctx));
+  }
+}
+
+function reply(res: ServerResponse, r: Reply): void {
+  if (isWire(r)) send(res, r.status, { code: r.code, msg: r.msg });
+  else send(res, r.status, r.body);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json;charset=UTF-8");
+  res.end(JSON.stringify(body));
+}
