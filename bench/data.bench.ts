@@ -4,7 +4,7 @@
  * folder at run time (deterministic values, never committed) and removed afterwards.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDuck, sqlStr } from "../lib/infra/data/duck";
 import { importFiles } from "../lib/infra/data/import/importer";
@@ -83,7 +83,8 @@ export async function run(): Promise<BenchResult[]> {
     });
     const csvMb = statSync(gen.value.csv).size / 2 ** 20;
     out.push({ name: "import a 1M-row Binance kline CSV", value: KLINES / (imp.ms / 1000), unit: "rows/s", target: ">= 1M rows/s", note: `${(imp.ms / 1000).toFixed(2)} s for ${csvMb.toFixed(0)} MiB (validate + dedupe + zstd parquet)` });
-    out.push({ name: "generate the synthetic inputs (not a target)", value: gen.ms / 1000, unit: "s" });
+    // the machine is shared: the 1-minute load average says how much the figures above were contended
+    out.push({ name: "generate the synthetic inputs (not a target)", value: gen.ms / 1000, unit: "s", note: `load average ${loadavg().map((x) => x.toFixed(1)).join(" / ")} at the end` });
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
