@@ -1,7 +1,10 @@
 import { z } from "zod";
+import { alpacaPaperVenue, alpacaVenue } from "./alpaca/index";
 import { BINANCE_VENUE_NAMES, binanceConfigSchema, binanceVenueDefinition } from "./binance/index";
 import type { VenueDefinition } from "./capabilities";
+import { polygonVenue } from "./polygon/index";
 import { REPLAY_CREDENTIALS } from "./replay/config";
+import { yahooVenue } from "./yahoo/index";
 
 /**
  * "replay" is the Binance adapter pointed at a local replay exchange: its config defaults to the
@@ -19,4 +22,8 @@ const replayConfigSchema = z.preprocess(
  */
 export const BUILTIN_VENUES: readonly VenueDefinition<object>[] = [
   ...BINANCE_VENUE_NAMES.map((n) => (n === "replay" ? binanceVenueDefinition(n, replayConfigSchema) : binanceVenueDefinition(n))),
+  alpacaVenue,
+  alpacaPaperVenue,
+  polygonVenue,
+  yahooVenue,
 ] as VenueDefinition<object>[];
