@@ -129,10 +129,10 @@ function benchEngine(bars: BarColumns): BenchResult {
 
 export async function run(): Promise<BenchResult[]> {
   const real = await realBars();
+  const engine = benchEngine(tile(real, 1_000_000)); // first, while the heap is small
   const big = tile(real, 10_000_000);
   const trend = trendTargets(big);
   const churn = new Float64Array(big.length);
   for (let i = 0; i < churn.length; i++) churn[i] = ((i * 2654435761) % 1000) / 1000; // a new target every bar
-  const engine = benchEngine(tile(real, 1_000_000)); // first, before the 10M-bar arrays fill the heap
   return [benchKernel(big, trend, "trend targets"), benchKernel(big, churn, "new target every bar"), engine];
 }

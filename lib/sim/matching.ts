@@ -45,10 +45,12 @@ export class MatchingEngine {
   private readonly finished: string[] = [];
   private finishedHead = 0;
   private readonly retainFinished: number;
-  private active: Working[] = [];
+  private readonly active: Working[] = [];
   private readonly out = newFilterOutcome();
   private readonly slip = newSlippageInput();
   private lastBarEnd = Number.NEGATIVE_INFINITY;
+  private matching = false;
+  private sweepDue = false;
   private lastBarTs = Number.NEGATIVE_INFINITY;
   private fillSeq = 0;
   /** Latest quote spread in bps (NaN = none). */
@@ -132,7 +134,8 @@ export class MatchingEngine {
       return err(new TradelabError("ORDER_REJECTED", `order ${clientOrderId} is already ${w.order.status}`, { details: { clientOrderId, status: w.order.status } }));
     }
     this.update(w, transition(w.order, "canceled", Math.max(ts, w.order.updatedTs)));
-    this.sweep();
+    if (this.matching) this.sweepDue = true;
+    else this.sweep();
     return ok(w.order);
   }
 
@@ -160,8 +163,13 @@ export class MatchingEngine {
   private matchBar(ts: number, end: number, open: number, high: number, low: number, close: number, volume: number): void {
     let used = 0;
     let anyDone = false;
-    for (const w of this.active) {
-      if (w.arrivalTs >= end) continue;
+    // listeners may submit or cancel while we match: new orders wait for the next bar, and the
+    // working list is only compacted after the loop
+    this.matching = true;
+    const n = this.active.length;
+    for (let j = 0; j < n; j++) {
+      const w = this.active[j]!;
+      if (w.arrivalTs >= end || isTerminal(w.order.status)) continue;
       const firstBar = !w.arrived;
       const fillTs = w.arrivalTs > ts ? w.arrivalTs : ts;
       const o = w.order;
@@ -187,17 +195,21 @@ export class MatchingEngine {
       }
       if (isTerminal(w.order.status)) anyDone = true;
     }
-    if (anyDone) this.sweep();
+    this.matching = false;
+    if (anyDone || this.sweepDue) this.sweep();
   }
 
   /** Drops finished orders from the working list and forgets the oldest beyond the retention limit. */
   private sweep(): void {
-    const keep: Working[] = [];
-    for (const w of this.active) {
+    this.sweepDue = false;
+    const a = this.active;
+    let k = 0;
+    for (let j = 0; j < a.length; j++) {
+      const w = a[j]!;
       if (isTerminal(w.order.status)) this.finished.push(w.order.clientOrderId);
-      else keep.push(w);
+      else a[k++] = w;
     }
-    this.active = keep;
+    a.length = k;
     while (this.finished.length - this.finishedHead > this.retainFinished) this.orders.delete(this.finished[this.finishedHead++]!);
     if (this.finishedHead > 4096 && this.finishedHead * 2 > this.finished.length) {
       this.finished.splice(0, this.finishedHead);

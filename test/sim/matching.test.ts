@@ -219,3 +219,32 @@ describe("finished order retention", () => {
     expect(["m1", "m2", "m3", "m4", "rest"].map((id) => e.getOrder(id)?.status)).toEqual([undefined, undefined, "filled", "filled", "accepted"]);
   });
 });
+
+describe("listeners acting during matching", () => {
+  it("may cancel another order and submit a new one from a fill callback without corrupting the bar", () => {
+    const fills: Fill[] = [];
+    const c = TEN_BARS;
+    let e!: MatchingEngine;
+    e = new MatchingEngine(models({ ...NEUTRAL, fill: { participationCap: 1 } }, { instruments: instruments(TOY) }).forSymbol("TOYUSDT", MIN), {
+      onFill: (f) => {
+        fills.push(f);
+        if (f.clientOrderId === "a") {
+          e.cancel("b", c.ts[1]!);
+          e.submit({ clientOrderId: "c", symbol: "TOYUSDT", side: "sell", type: "market", qty: 1, timeInForce: "GTC" }, c.ts[1]! + MIN);
+        }
+      },
+    });
+    e.onBar(c.ts[0]!, c.open[0]!, c.high[0]!, c.low[0]!, c.close[0]!, c.volume[0]!);
+    e.submit({ clientOrderId: "a", symbol: "TOYUSDT", side: "buy", type: "market", qty: 1, timeInForce: "GTC" }, c.ts[0]! + MIN);
+    e.submit({ clientOrderId: "b", symbol: "TOYUSDT", side: "buy", type: "market", qty: 1, timeInForce: "GTC" }, c.ts[0]! + MIN);
+    e.onBar(c.ts[1]!, c.open[1]!, c.high[1]!, c.low[1]!, c.close[1]!, c.volume[1]!);
+    expect(fills.map((f) => f.clientOrderId)).toEqual(["a"]);
+    expect(e.getOrder("b")!.status).toBe("canceled");
+    expect(e.openOrders().map((o) => o.clientOrderId)).toEqual(["c"]);
+    e.onBar(c.ts[2]!, c.open[2]!, c.high[2]!, c.low[2]!, c.close[2]!, c.volume[2]!);
+    expect(fills.map((f) => [f.clientOrderId, f.price])).toEqual([
+      ["a", 100.5],
+      ["c", 101.5],
+    ]);
+  });
+});
