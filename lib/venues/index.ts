@@ -9,3 +9,5 @@ export { polygonVenue, parsePolygonConfig } from "./polygon/index";
 export type { PolygonConfig, PolygonConfigInput } from "./polygon/index";
 export { yahooVenue, parseYahooConfig } from "./yahoo/index";
 export type { YahooConfig, YahooConfigInput } from "./yahoo/index";
+export { startReplayExchange, REPLAY_CREDENTIALS, replayOptionsSchema } from "./replay/index";
+export type { ReplayExchange, ReplayProgress, ReplaySummary, StartReplayOptions, ReplayOptionsInput } from "./replay/index";
