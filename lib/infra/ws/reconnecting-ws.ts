@@ -166,6 +166,7 @@ export class ReconnectingWebSocket {
       this.opts.handlers.onMessage(text);
     });
     ws.on("pong", () => this.touch());
+    ws.on("ping", () => this.touch());
     ws.on("error", (e: Error) => {
       this.log.warn({ ws: this.opts.label, url: this.safeUrl(url), err: e.message }, "websocket error");
       this.opts.handlers.onError?.(e);
