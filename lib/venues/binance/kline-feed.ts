@@ -26,10 +26,15 @@ export class KlineFeed implements Subscription {
     private readonly timeframe: Timeframe,
     private readonly handlers: BarSubscriptionHandlers,
     private readonly history: (req: HistoryRequest, closedBefore?: number) => Promise<Bar[]>,
+    lastBarTs?: number | Readonly<Record<string, number>>,
   ) {
     if (symbols.length === 0) throw new TradelabError("INVALID_ARGUMENT", `${rest.cfg.venue}: subscribeBars needs at least one symbol`);
     this.wanted = new Set(symbols);
     this.tfMs = timeframeMs(timeframe);
+    for (const s of symbols) {
+      const ts = typeof lastBarTs === "number" ? lastBarTs : lastBarTs?.[s];
+      if (ts !== undefined) this.last.set(s, ts);
+    }
     const url = combinedStreamUrl(rest.cfg.wsBaseUrl, symbols.map((s) => klineStreamName(s, timeframe)));
     this.socket = openBinanceSocket(
       rest.cfg,
@@ -72,11 +77,9 @@ export class KlineFeed implements Subscription {
   }
 
   private onOpen(reconnect: boolean): void {
-    if (!reconnect) {
-      this.handlers.onConnection?.({ type: "connection", state: "connected" });
-      return;
-    }
-    this.handlers.onConnection?.({ type: "connection", state: "reconnected", gapFrom: this.gapFrom() });
+    if (!reconnect) this.handlers.onConnection?.({ type: "connection", state: "connected" });
+    else this.handlers.onConnection?.({ type: "connection", state: "reconnected", gapFrom: this.gapFrom() });
+    if (this.last.size === 0) return;
     this.enqueue(async () => {
       // Bars that closed while we were away: everything before the bar now forming.
       const upTo = Math.floor(this.rest.timeSync.now() / this.tfMs) * this.tfMs;

@@ -72,10 +72,12 @@ export class BinanceMarketData implements MarketDataPort {
    * Streams closed klines (`x: true`) for the symbols. After a reconnect, or when a bar arrives with a
    * gap before it, the missing bars are fetched over REST and emitted first, in order; duplicates and
    * bars older than the last emitted one are dropped. Malformed frames go to onError and the stream
-   * continues.
+   * continues. `opts.lastBarTs` (open time of the last bar the caller already has, per symbol or for
+   * all) makes the feed backfill from there on connect, so warm-up history and the stream join
+   * without a gap.
    */
-  async subscribeBars(symbols: readonly string[], timeframe: Timeframe, handlers: BarSubscriptionHandlers): Promise<Subscription> {
-    const feed = new KlineFeed(this.rest, this.deps, symbols, timeframe, handlers, (req, closedBefore) => this.history(req, { closedBefore }));
+  async subscribeBars(symbols: readonly string[], timeframe: Timeframe, handlers: BarSubscriptionHandlers, opts: { lastBarTs?: number | Readonly<Record<string, number>> } = {}): Promise<Subscription> {
+    const feed = new KlineFeed(this.rest, this.deps, symbols, timeframe, handlers, (req, closedBefore) => this.history(req, { closedBefore }), opts.lastBarTs);
     await feed.start();
     return feed;
   }

@@ -101,6 +101,19 @@ describe("Binance kline stream", () => {
     expect(conns[2]!.gapFrom).toBe(T0 + 11 * MIN);
   });
 
+  it("joins warm-up history and the stream without a gap when told the last bar the caller has", async () => {
+    const series = makeBars(T0, 30);
+    h = await setup({ bars: { "BTCUSDT:1m": series }, now: T0 + 12 * MIN + 10_000 });
+    const bars: BarEvent[] = [];
+    sub = await h.venue.marketData.subscribeBars(["BTCUSDT"], "1m", { onBar: (e) => bars.push(e) }, { lastBarTs: T0 + 8 * MIN });
+    await until(() => bars.length === 3, "backfilled bars");
+    h.server.pushKline("BTCUSDT", "1m", series[11]!, true); // already backfilled
+    h.clock.advance(MIN);
+    h.server.pushKline("BTCUSDT", "1m", series[12]!, true);
+    await until(() => bars.length === 4, "live bar");
+    expect(bars.map((b) => (b.bar.ts - T0) / MIN)).toEqual([9, 10, 11, 12]);
+  });
+
   it("fills a gap between two live bars from REST before emitting the later one", async () => {
     const series = makeBars(T0, 30);
     h = await setup({ bars: { "BTCUSDT:1m": series }, now: T0 + 24 * MIN });
