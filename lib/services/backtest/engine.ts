@@ -84,6 +84,11 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestRun> {
   const every = input.progressEvery ?? 10_000;
   let seq = 0;
   const fresh: number[] = [];
+  // fills since each symbol's previous decision (quantity and notional), for PolicyContext.fillPrice
+  const index = new Map(series.map((s, k) => [s.symbol, k]));
+  const filledQty = new Float64Array(series.length);
+  const filledNotional = new Float64Array(series.length);
+  let fillCursor = 0;
   for (let t = 0; t < n; t++) {
     const ts = times[t]!;
     fresh.length = 0;
@@ -98,12 +103,20 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestRun> {
       }
     }
     const equity = markEquity(venue, series, lastClose, quote);
+    const all = venue.allFills();
+    for (; fillCursor < all.length; fillCursor++) {
+      const f = all[fillCursor]!;
+      const k = index.get(f.symbol);
+      if (k !== undefined) [filledQty[k], filledNotional[k]] = [filledQty[k]! + f.qty, filledNotional[k]! + f.qty * f.price];
+    }
     for (const k of fresh) {
       const s = series[k]!;
       const i = cursor[k]! - 1;
       if (i < policies[k]!.warmup) continue;
       const pos = venue.account.position(s.symbol).qty;
-      const target = policies[k]!.decide({ i, bars: s.bars, symbol: s.symbol, cash: venue.account.free(quote), positionQty: pos, equity });
+      const fillPrice = filledQty[k]! > 0 ? filledNotional[k]! / filledQty[k]! : Number.NaN;
+      filledQty[k] = filledNotional[k] = 0;
+      const target = policies[k]!.decide({ i, bars: s.bars, symbol: s.symbol, cash: venue.account.free(quote), positionQty: pos, equity, fillPrice });
       if (target === null || !Number.isFinite(target)) continue;
       out.decisions++;
       const delta = target - pos;

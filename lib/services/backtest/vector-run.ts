@@ -42,6 +42,7 @@ export function runVectorised(
       ctx.cash = kernel.cash;
       ctx.positionQty = kernel.position;
       ctx.equity = eq;
+      ctx.fillPrice = kernel.lastFillQty !== 0 ? kernel.lastFillPrice : Number.NaN;
       const q = policy.decide(ctx);
       // target quantity -> fraction of equity, the kernel's unit (it converts back at this close)
       if (q !== null && Number.isFinite(q) && q !== kernel.position) t = eq > 0 ? (q * px) / eq : Number.NaN;

@@ -9,6 +9,8 @@ export interface PolicyContext {
   cash: number;
   positionQty: number;
   equity: number;
+  /** Volume-weighted price of this symbol's fills since its previous decision (absent or NaN when none). */
+  fillPrice?: number;
 }
 
 /**
