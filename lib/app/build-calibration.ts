@@ -249,7 +249,7 @@ function slippageReport(results: readonly SlippageResult[], builtAt: string): Ca
 export interface LatencyCalibrationRequest {
   /** Train-kind config (data dir, venue, symbols, current latency settings). Default configs/config_train.yaml. */
   config?: string;
-  /** Journal folder or file with order updates and fills; fitted when given (or when the default state/journal has files). */
+  /** Journal folder or file with order updates and fills; fitted when given (or when the default state/journal has files); "" skips it. */
   journal?: string;
   /** Only this symbol's orders from the journal. */
   journalSymbol?: string;
@@ -301,13 +301,13 @@ export async function runLatencyCalibration(req: LatencyCalibrationRequest): Pro
   const venue = req.venue ?? cfg.data.venue;
   const out: LatencyCalibrationOutcome = { notes: [] };
   const journalPath = resolve(req.journal ?? DEFAULT_JOURNAL_DIR);
-  if (req.journal !== undefined || hasJsonl(journalPath)) {
+  if (req.journal !== "" && (req.journal !== undefined || hasJsonl(journalPath))) {
     const j = readJournalLines(journalPath);
     const useSeason = (req.deseasonalise ?? true) && lat.seasonalityFile !== undefined;
     const season: Seasonality | undefined = useSeason ? loadSeasonality(resolve(lat.seasonalityFile!)) : undefined;
     out.journal = calibrateLatencyFromJournal(extractOrderTimelines(j.lines, rel(journalPath), req.journalSymbol), { seasonality: season, timeoutMs: lat.timeoutMs });
     if (j.skipped > 0) out.notes.push(`journal: ${j.skipped} torn last line(s) skipped`);
-  } else out.notes.push(`journal: none at ${rel(journalPath)}; order latency not fitted from own orders`);
+  } else out.notes.push(req.journal === "" ? "journal: skipped" : `journal: none at ${rel(journalPath)}; order latency not fitted from own orders`);
   const session = await openDataSession({ dataDir: resolve(req.dataDir ?? cfg.data.dir) });
   try {
     const streamSymbol = req.streamSymbol ?? cfg.data.symbols[0]!;

@@ -7,7 +7,7 @@ export const calibrateLatencyCommand = defineCommand({
   command: "npm run calibrate:latency --",
   summary: "Fit the latency model (lognormal base and jitter, spike rate and size) from order timestamps and recorded streams, and the 168 hour-of-week liquidity/latency multipliers from bar volume and trade counts.",
   flags: {
-    journal: { type: "string", description: "journal folder or .jsonl with order updates and fills (sent -> ack -> fill); default state/journal when it has files", valueName: "path" },
+    journal: { type: "string", description: 'journal folder or .jsonl with order updates and fills (sent -> ack -> fill); default state/journal when it has files; "" skips', valueName: "path" },
     journalSymbol: { type: "string", description: "only this symbol's orders from the journal", valueName: "S" },
     deseasonalise: { type: "boolean", description: "divide journal latencies by the config's hour-of-week multipliers, as the simulator applies them (default on; --no-deseasonalise)", default: true },
     streamSymbol: { type: "string", description: 'recorded trade stream to analyse (event vs receive time); "" skips (default: the config\'s first symbol)', valueName: "S" },
@@ -20,6 +20,7 @@ export const calibrateLatencyCommand = defineCommand({
     from: { type: "string", description: "stream window start (inclusive, UTC)", valueName: "D" },
     to: { type: "string", description: "stream window end (exclusive, UTC)", valueName: "D" },
     config: { type: "string", description: "config with data and execution sections", default: "configs/config_train.yaml", valueName: "file" },
+    dataDir: { type: "string", description: "data folder (default: the config's data.dir)", valueName: "dir" },
     seasonalityOut: { type: "string", description: "seasonality file (default: the config's latency.seasonalityFile, data/latency/liquidity_latency_seasonality.json)", valueName: "f.json" },
     out: { type: "string", description: "write the fitted execution.latency keys as a `kind: latency` YAML config", valueName: "f.yaml" },
     report: { type: "string", description: "write an HTML report: CDF fit, residuals, seasonality heatmap", valueName: "out.html" },
@@ -64,6 +65,7 @@ export async function calibrateLatencyMain(argv: readonly string[], io: CliIo): 
       try {
         const o = await runLatencyCalibration({
           config: f.config,
+          dataDir: f.dataDir,
           journal: f.journal,
           journalSymbol: f.journalSymbol,
           deseasonalise: f.deseasonalise,

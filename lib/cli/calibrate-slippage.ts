@@ -21,6 +21,7 @@ export const calibrateSlippageCommand = defineCommand({
     warmupBars: { type: "integer", description: "bars that must close before a snapshot or fill is used (default 3 book, 1 journal)", min: 0 },
     buckets: { type: "integer", description: "notional buckets for the residual table", default: 8, min: 1 },
     config: { type: "string", description: "config with data and execution sections", default: "configs/config_train.yaml", valueName: "file" },
+    dataDir: { type: "string", description: "data folder (default: the config's data.dir)", valueName: "dir" },
     out: { type: "string", description: "write the slippage profile JSON here (merged with an existing profile)", valueName: "f.json" },
     replace: { type: "boolean", description: "drop symbols of an existing --out profile that were not recalibrated" },
     report: { type: "string", description: "write an HTML report: fit over the measurements, residuals by size", valueName: "out.html" },
@@ -55,6 +56,7 @@ export async function calibrateSlippageMain(argv: readonly string[], io: CliIo):
       try {
         const o = await runSlippageCalibration({
           config: f.config,
+          dataDir: f.dataDir,
           symbols: f.symbol,
           source: f.source,
           journal: f.journal,
