@@ -1,6 +1,6 @@
 import type { Fill, Liquidity } from "../core/fill";
 import type { Order, OrderRequest } from "../core/order";
-import { applyFill, isTerminal, remainingQty, transition, validateOrderRequest } from "../core/order";
+import { canTransition, isTerminal, remainingQty, transition, validateOrderRequest } from "../core/order";
 import type { Result } from "../core/result";
 import { err, ok } from "../core/result";
 import { DataError, InvariantError, OrderError, TradelabError } from "../core/errors";
@@ -9,6 +9,39 @@ import { MarketStats } from "./market-stats";
 import { applySlippage, newSlippageInput } from "./slippage-model";
 import type { SymbolModels } from "./symbol-models";
 import { hourOfWeek } from "./time";
+
+/**
+ * The order after a fill of `qty` at `price`: the same rules as core `applyFill` (overfills throw,
+ * a fill within 1e-9 of the rest completes it, the state machine is checked) built as one object
+ * literal of a fixed shape, because this runs for every fill in the engine's hot path.
+ */
+function orderAfterFill(o: Order, qty: number, price: number, ts: number): Order {
+  const total = o.filledQty + qty;
+  const tol = 1e-9 * Math.max(1, o.qty);
+  if (total > o.qty + tol) throw new OrderError("ORDER_INVALID", `order ${o.clientOrderId}: fill of ${qty} overfills (${total} > ${o.qty})`);
+  const done = total >= o.qty - tol;
+  const status = done ? "filled" : "partially_filled";
+  if (!canTransition(o.status, status)) {
+    throw new OrderError("ORDER_TRANSITION", `order ${o.clientOrderId}: cannot go from ${o.status} to ${status}`, { details: { clientOrderId: o.clientOrderId, from: o.status, to: status } });
+  }
+  return {
+    clientOrderId: o.clientOrderId,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    qty: o.qty,
+    price: o.price,
+    timeInForce: o.timeInForce,
+    reduceOnly: o.reduceOnly,
+    status,
+    filledQty: done ? o.qty : total,
+    avgPrice: (o.avgPrice * o.filledQty + price * qty) / total,
+    createdTs: o.createdTs,
+    updatedTs: ts,
+    venueOrderId: o.venueOrderId,
+    rejectReason: o.rejectReason,
+  };
+}
 
 /** Order updates and fills as the engine produces them. */
 export interface EngineListener {
@@ -104,6 +137,8 @@ export class MatchingEngine {
       avgPrice: 0,
       createdTs: ts,
       updatedTs: ts,
+      venueOrderId: undefined,
+      rejectReason: undefined,
     };
     const f = this.m.filters;
     if (f !== null) {
@@ -282,7 +317,7 @@ export class MatchingEngine {
       liquidity,
       tradeId: `${this.symbol}-${++this.fillSeq}`,
     };
-    w.order = applyFill(o, qty, price, ts);
+    w.order = orderAfterFill(o, qty, price, ts);
     this.listener.onFill?.(fill, w.order);
     this.listener.onOrder?.(w.order);
   }
