@@ -69,6 +69,12 @@ interface Working {
  * signal. Market orders take liquidity (slippage + taker fee) up to the participation cap of each
  * bar's volume; limit orders fill as maker when a bar trades through their price (or from the queue
  * model). IOC/FOK cancel what cannot fill at once; GTC remainders carry or cancel per config.
+ *
+ * Each fill records `requestedPrice` = the market price where the order met the market (intrabar
+ * price at arrival, or the bar's open for a carried remainder) for taker fills and the limit price
+ * for maker fills, so `slippageCost` is the model's slippage alone (negative for a gap through a
+ * resting limit); `ts` is the arrival time in the arrival bar, else the open of the bar that filled
+ * it; `latencyMs` is `ts` minus the submission time.
  */
 export class MatchingEngine {
   readonly symbol: string;
