@@ -225,7 +225,7 @@ export interface CliIo {
   err: (s: string) => void;
 }
 
-const stdio: CliIo = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") };
+export const stdio: CliIo = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") };
 
 /**
  * Runs a command: --help prints help (exit 0); a UsageError prints the message and a pointer to
@@ -252,4 +252,26 @@ export async function runCommand<F extends Record<string, FlagSpec>>(
     return 0;
   }
   return main(args, io);
+}
+
+/**
+ * Runs a command's `main` when its file is the process entry (`tsx lib/cli/<name>.ts`): the exit code
+ * comes from `main`; an unexpected error (a bug, not a usage or data problem) prints its stack, exit 1.
+ */
+export function runIfEntry(file: RegExp, main: (argv: readonly string[], io: CliIo) => Promise<number>): void {
+  if (!file.test(process.argv[1] ?? "")) return;
+  main(process.argv.slice(2), stdio).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      if (e instanceof UsageError) {
+        process.stderr.write(`error: ${e.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

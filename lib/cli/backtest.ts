@@ -2,7 +2,7 @@ import { runBacktestCommand, type BacktestOutcome } from "../app/build-backtest"
 import { metricsTable } from "../services/backtest/report";
 import { STRATEGY_NAMES } from "../services/strategies/baselines";
 import { isTradelabError } from "../core/errors";
-import { type CliIo, defineCommand, runCommand } from "./args";
+import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 import { progressLine } from "./progress";
 
 export const backtestCommand = defineCommand({
@@ -86,15 +86,4 @@ export async function backtestMain(argv: readonly string[], io: CliIo, isTty = p
   }, io);
 }
 
-if (/backtest\.ts$/.test(process.argv[1] ?? "")) {
-  const io: CliIo = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") };
-  backtestMain(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/backtest\.ts$/, (argv, io) => backtestMain(argv, io));

@@ -3,7 +3,7 @@ import { formatIssue, type ConfigIssue } from "../config/issues";
 import { loadAnyConfig } from "../config/kinds";
 import { maskSecrets } from "../config/mask";
 import { isTradelabError } from "../core/errors";
-import { type CliIo, defineCommand, runCommand } from "./args";
+import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 
 export const configCheckCommand = defineCommand({
   command: "npm run config:check --",
@@ -56,15 +56,4 @@ export function main(argv: readonly string[]): Promise<number> {
   return runCommand(configCheckCommand, argv, (args, io) => checkConfigFiles(args.positionals, args.flags.print, io));
 }
 
-const entry = process.argv[1] ?? "";
-if (/config-check\.ts$/.test(entry)) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/config-check\.ts$/, (argv) => main(argv));

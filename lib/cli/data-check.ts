@@ -1,7 +1,7 @@
 import { isTradelabError } from "../core/errors";
 import { checkData, type SeriesReport } from "../infra/data/quality/check-data";
 import { fmtTime } from "../infra/data/timeframe";
-import { type CliIo, defineCommand, runCommand } from "./args";
+import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 
 export const dataCheckCommand = defineCommand({
   command: "npm run data:check --",
@@ -64,15 +64,4 @@ export function main(argv: readonly string[]): Promise<number> {
   return runCommand(dataCheckCommand, argv, (args, io) => runDataCheck(args.flags, io));
 }
 
-const entry = process.argv[1] ?? "";
-if (/data-check\.ts$/.test(entry)) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/data-check\.ts$/, (argv) => main(argv));

@@ -3,7 +3,7 @@ import { isTradelabError } from "../core/errors";
 import { importFiles, type ImportFormat } from "../infra/data/import/importer";
 import type { TsUnitOption } from "../infra/data/import/stage-csv";
 import { fmtTime } from "../infra/data/timeframe";
-import { type CliIo, defineCommand, runCommand } from "./args";
+import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 
 export const dataImportCommand = defineCommand({
   command: "npm run data:import --",
@@ -76,15 +76,4 @@ export function main(argv: readonly string[]): Promise<number> {
   return runCommand(dataImportCommand, argv, runImport);
 }
 
-const entry = process.argv[1] ?? "";
-if (/data-import\.ts$/.test(entry)) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/data-import\.ts$/, (argv) => main(argv));

@@ -1,5 +1,5 @@
 import { formatDoctorTable, runDoctor } from "../infra/doctor";
-import { defineCommand, runCommand } from "./args";
+import { defineCommand, runCommand, runIfEntry } from "./args";
 
 export const doctorCommand = defineCommand({
   command: "npm run doctor --",
@@ -21,15 +21,4 @@ export function main(argv: readonly string[]): Promise<number> {
   });
 }
 
-const entry = process.argv[1] ?? "";
-if (/doctor\.ts$/.test(entry)) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/doctor\.ts$/, (argv) => main(argv));

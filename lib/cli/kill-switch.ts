@@ -4,7 +4,7 @@ import { loadLiveConfig } from "../config/kinds";
 import { KillSwitch } from "../risk/kill-switch";
 import { JsonStateStore } from "../infra/state-store";
 import { writeFileAtomic } from "../infra/fs-atomic";
-import { type CliIo, defineCommand, runCommand, UsageError } from "./args";
+import { type CliIo, defineCommand, runCommand, UsageError, runIfEntry } from "./args";
 
 export const killSwitchCommand = defineCommand({
   command: "npm run kill-switch --",
@@ -62,14 +62,4 @@ export function main(argv: readonly string[]): Promise<number> {
   return runCommand(killSwitchCommand, argv, (a, io) => killSwitchMain(a.positionals[0]!, a.flags.config, a.flags.reason, io));
 }
 
-if (/kill-switch\.ts$/.test(process.argv[1] ?? "")) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = e instanceof UsageError ? 2 : 1;
-    },
-  );
-}
+runIfEntry(/kill-switch\.ts$/, (argv) => main(argv));

@@ -1,7 +1,7 @@
 import { isTradelabError } from "../core/errors";
 import { openDataSession } from "../infra/data/session";
 import type { ColumnInfo, QueryResult } from "../infra/data/types";
-import { type CliIo, defineCommand, runCommand } from "./args";
+import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 
 export const queryCommand = defineCommand({
   command: "npm run query --",
@@ -95,15 +95,4 @@ export function main(argv: readonly string[]): Promise<number> {
   return runCommand(queryCommand, argv, (args, io) => runQuery(args.positionals.join(" "), args.flags, io));
 }
 
-const entry = process.argv[1] ?? "";
-if (/query\.ts$/.test(entry)) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/query\.ts$/, (argv) => main(argv));
