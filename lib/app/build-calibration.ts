@@ -191,7 +191,9 @@ export async function runSlippageCalibration(req: SlippageCalibrationRequest): P
         const src = rel(resolve(req.journal ?? DEFAULT_JOURNAL_DIR));
         const fills = extractFills(journal.lines, symbol, src);
         const lookback = Math.max(20 * halfLife, 50) * tf.ms;
-        const bars = await session.loadBars({ venue, symbol, timeframe: tf.name, from: fills.ts[0]! - lookback, to: fills.ts[fills.ts.length - 1]! + tf.ms }).catch(() => undefined);
+        // sigma and V are recomputed from bars only for fills that do not carry them
+        const needBars = fills.sigma.some((v, i) => Number.isNaN(v) || Number.isNaN(fills.volume[i]!));
+        const bars = needBars ? await session.loadBars({ venue, symbol, timeframe: tf.name, from: fills.ts[0]! - lookback, to: fills.ts[fills.ts.length - 1]! + tf.ms }) : undefined;
         results.push(calibrateSlippageFromFills(fills, bars, { timeframeMs: tf.ms, halfLifeBars: halfLife, warmupBars: req.warmupBars, buckets: req.buckets, quote: quoteOf(symbol) }));
       } else {
         const book = await loadBookColumns(session, { venue, symbol, kind: req.bookKind, from: req.from, to: req.to });

@@ -1,7 +1,8 @@
 import { residualsFigure, scatterFitFigure } from "../plot/charts";
 import type { BookSlippageResult } from "./calibrate-slippage";
 import type { JournalSlippageResult } from "./calibrate-slippage-journal";
-import { logSpace } from "./calibration/fit-stats";
+import type { Figure } from "../core/figure";
+import { type BucketStats, logSpace, quantileSorted, sortedFinite } from "./calibration/fit-stats";
 import { type CalibrationBlock, fmt, strided, type TitledFigure, withSe } from "./calibration/report-blocks";
 
 export type SlippageResult = BookSlippageResult | JournalSlippageResult;
@@ -45,38 +46,53 @@ export function slippageSummaryRows(r: SlippageResult): [string, string][] {
   return rows;
 }
 
-/** Fit curve over the measured costs, residuals by size bucket (and real orders when present). */
-export function slippageFigures(r: SlippageResult): TitledFigure[] {
-  const o = r.orders;
-  const idx = strided(o.costBps.length, MAX_POINTS);
+/** The fitted cost at median sigma and V over a notional grid spanning `notional`. */
+function fitCurve(r: SlippageResult, notional: ArrayLike<number>, price: number): { x: Float64Array; y: Float64Array } {
   let lo = Number.POSITIVE_INFINITY;
   let hi = 0;
-  for (let i = 0; i < o.notional.length; i++) {
-    lo = Math.min(lo, o.notional[i]!);
-    hi = Math.max(hi, o.notional[i]!);
+  for (let i = 0; i < notional.length; i++) {
+    lo = Math.min(lo, notional[i]!);
+    hi = Math.max(hi, notional[i]!);
   }
-  const price = o.notional[0]! / o.qty[0]!;
-  const grid = lo > 0 && hi > lo ? logSpace(lo, hi, 60) : Float64Array.of(lo, hi);
-  const curve = grid.map((n) => r.fit.halfSpreadBps + r.fit.k * 10_000 * r.measured.sigma * Math.sqrt(n / price / r.measured.volume));
-  const scatter = scatterFitFigure(
-    `${r.symbol}: slippage vs order size (${r.method})`,
-    { x: idx.map((i) => o.notional[i]!), y: idx.map((i) => o.costBps[i]!), label: r.method === "book-walk" ? "book walk" : "fills" },
-    { x: grid, y: curve, label: `fit: ${fmt(r.fit.halfSpreadBps, 3)} + ${fmt(r.fit.k, 3)}·σ·√(q/V) (median σ, V)` },
+  const x = lo > 0 && hi > lo ? logSpace(lo, hi, 60) : Float64Array.of(lo, hi);
+  return { x, y: x.map((n) => r.fit.halfSpreadBps + r.fit.k * 10_000 * r.measured.sigma * Math.sqrt(n / price / r.measured.volume)) };
+}
+
+/** Measurements, their bucket means and the fit curve; the y axis stops at the 99.5th percentile so the curve stays readable. */
+function costScatter(r: SlippageResult, title: string, label: string, pts: { notional: ArrayLike<number>; cost: ArrayLike<number> }, buckets: readonly BucketStats[], price: number): Figure {
+  const idx = strided(pts.cost.length, MAX_POINTS);
+  const curve = fitCurve(r, pts.notional, price);
+  const fig = scatterFitFigure(
+    title,
+    { x: idx.map((i) => pts.notional[i]!), y: idx.map((i) => pts.cost[i]!), label },
+    { x: curve.x, y: curve.y, label: `fit: ${fmt(r.fit.halfSpreadBps, 3)} + ${fmt(r.fit.k, 3)}·σ·√(q/V) at median σ, V` },
     { x: "order notional (quote, log)", y: "cost (bps)", logX: true },
   );
-  if (r.method === "book-walk" && r.realOrders) {
-    const ro = r.realOrders;
-    const j = strided(ro.n, MAX_POINTS);
-    scatter.data.push({ type: "scatter", mode: "markers", name: "real taker orders", x: j.map((i) => ro.notional[i]!), y: j.map((i) => ro.costBps[i]!), marker: { size: 5, opacity: 0.6, color: "#2ca02c", symbol: "diamond" } });
-  }
+  const b = buckets.filter((x) => x.n > 0);
+  fig.data.push({ type: "scatter", mode: "markers", name: "bucket mean", x: b.map((x) => Math.sqrt(x.lo * x.hi)), y: b.map((x) => x.meanObserved), marker: { size: 11, color: "#111", symbol: "diamond" } });
+  const sorted = sortedFinite(pts.cost);
+  const top = Math.max(quantileSorted(sorted, 0.995), ...b.map((x) => x.meanObserved), ...Array.from(curve.y));
+  const bottom = Math.min(0, quantileSorted(sorted, 0.005));
+  fig.layout["yaxis"] = { ...(fig.layout["yaxis"] as Record<string, unknown>), range: [bottom, top * 1.1] };
+  return fig;
+}
+
+/** Fit curve over the measured costs, residuals by size bucket, and the real taker orders against the fit. */
+export function slippageFigures(r: SlippageResult): TitledFigure[] {
+  const o = r.orders;
+  const price = o.notional[0]! / o.qty[0]!;
   const b = r.fit.buckets.filter((x) => x.n > 0);
   const out: TitledFigure[] = [
-    { title: "Fit over the measurements", figure: scatter },
+    { title: "Fit over the measurements", figure: costScatter(r, `${r.symbol}: cost vs order size (${r.method === "book-walk" ? "market orders walked through the book" : "journal fills"})`, r.method === "book-walk" ? "book walk" : "fills", { notional: o.notional, cost: o.costBps }, r.fit.buckets, price) },
     { title: "Residuals by size bucket", figure: residualsFigure(`${r.symbol}: residuals (measured - fitted) by notional bucket`, b.map((x) => x.label), b.map((x) => x.meanResidual), b.map((x) => x.stdResidual), "residual (bps)") },
   ];
   if (r.method === "book-walk" && r.realOrders) {
-    const rb = r.realOrders.buckets.filter((x) => x.n > 0);
-    out.push({ title: "Real taker orders vs the fit", figure: residualsFigure(`${r.symbol}: real taker orders, observed - predicted by notional`, rb.map((x) => x.label), rb.map((x) => x.meanResidual), rb.map((x) => x.stdResidual), "residual (bps)") });
+    const ro = r.realOrders;
+    const rb = ro.buckets.filter((x) => x.n > 0);
+    out.push(
+      { title: "Real taker orders vs the fit", figure: costScatter(r, `${r.symbol}: real taker orders rebuilt from the trades (out of sample)`, "real taker orders", { notional: ro.notional, cost: ro.costBps }, ro.buckets, price) },
+      { title: "Real taker order residuals", figure: residualsFigure(`${r.symbol}: real taker orders, observed - predicted by notional`, rb.map((x) => x.label), rb.map((x) => x.meanResidual), rb.map((x) => x.stdResidual), "residual (bps)") },
+    );
   }
   return out;
 }
