@@ -101,6 +101,9 @@ export class VectorKernel {
   private lastTs = Number.NEGATIVE_INFINITY;
   private markedClose = Number.NaN;
   private markedEnd = Number.NaN;
+  private barSpread = Number.NaN;
+  private orderSize = 0.5;
+  private orderBuy = false;
   private readonly rowScratch: BarColumns = emptyBarColumns(1);
   private readonly spreadScratch = new Float64Array(1);
 
@@ -166,7 +169,10 @@ export class VectorKernel {
     this.lastTs = ts;
     const end = ts + this.tf;
     this.lastFillQty = 0;
-    if (this.pendingQty !== 0 && this.pendingArrivalTs < end) this.fill(c, i, spreads === undefined ? Number.NaN : spreads[k]!);
+    if (this.pendingQty !== 0 && this.pendingArrivalTs < end) {
+      this.barSpread = spreads === undefined ? Number.NaN : spreads[k]!;
+      this.fill(c, i);
+    }
     if (this.trackStats) this.stats.update(high, low, close, volume);
     const eq = this.cash + this.position * close;
     this.equity = eq;
@@ -191,7 +197,7 @@ export class VectorKernel {
 
   /** The decision at the close of the bar last marked (NaN = keep position and any order in flight). */
   decideTarget(target: number): void {
-    if (target === target) this.decide(target, this.equity, this.markedClose, this.markedEnd);
+    if (target === target) this.decide(target);
   }
 
   private badBar(c: BarColumns, i: number): never {
@@ -199,7 +205,9 @@ export class VectorKernel {
     throw new DataError(`${this.m.symbol} bar at ${c.ts[i]}: invalid or out-of-order OHLCV ${row}`, { symbol: this.m.symbol, ts: c.ts[i], index: i });
   }
 
-  private fill(c: BarColumns, i: number, spread: number): void {
+  // Methods below take no number arguments: values travel in fields, so a call that is not
+  // inlined boxes nothing (no allocation on any bar).
+  private fill(c: BarColumns, i: number): void {
     const ts = c.ts[i]!;
     const volume = c.volume[i]!;
     const side: Side = this.pendingQty > 0 ? "buy" : "sell";
@@ -219,7 +227,7 @@ export class VectorKernel {
     s.sigma = this.stats.sigma;
     s.volume = this.stats.volume;
     s.lastRangeBps = this.stats.lastRangeBps;
-    s.quoteSpreadBps = spread;
+    s.quoteSpreadBps = this.barSpread;
     const price = applySlippage(side, ref, this.slippage.bps(s));
     const fee = this.fees.fee(side, q, price, "taker");
     const dq = side === "buy" ? q : -q;
@@ -241,8 +249,10 @@ export class VectorKernel {
   }
 
   /** Kept small so it inlines into the bar loop next to the statistics update; `place` is the rarer part. */
-  private decide(target: number, eq: number, close: number, now: number): void {
+  private decide(target: number): void {
     this.pendingQty = 0; // a new decision replaces any order still in flight
+    const eq = this.equity;
+    const close = this.markedClose;
     const delta = targetDelta(target, eq, this.leverage, close, this.position);
     const size = delta < 0 ? -delta : delta;
     if (!(size * close > this.band * (eq > 0 ? eq : 0))) return;
@@ -252,15 +262,19 @@ export class VectorKernel {
       if (size >= f.dustQty) this.summary.filterRejections++;
       return;
     }
-    this.place(delta > 0, size, close, now);
+    this.orderSize = size;
+    this.orderBuy = delta > 0;
+    this.place();
   }
 
-  /** Filters and latency for an order of `size` decided at `now`; sets the order in flight. */
-  private place(buy: boolean, size: number, close: number, now: number): void {
-    let qty = size;
+  /** Filters and latency for the order sized by `decide` at the marked close; sets it in flight. */
+  private place(): void {
+    const buy = this.orderBuy;
+    const now = this.markedEnd;
+    let qty = this.orderSize;
     const f = this.filters;
     if (f !== null) {
-      if (!f.conform(buy ? "buy" : "sell", true, size, Number.NaN, close, this.out)) {
+      if (!f.conform(buy ? "buy" : "sell", true, qty, Number.NaN, this.markedClose, this.out)) {
         if (!(this.out.reason === "LOT_SIZE" && this.out.qty === 0)) this.summary.filterRejections++;
         return;
       }
