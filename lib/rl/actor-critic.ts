@@ -1,6 +1,10 @@
 import type { Rng } from "../core/rng";
+import type { DeepReadonly } from "../config/freeze";
 import type { Activation, PpoConfig } from "../config/schemas/ppo";
 import { initMlp, mlpLayout, type MlpLayout } from "./mlp";
+
+/** The `ppo:` config as the (frozen) loader returns it. */
+export type PpoSettings = DeepReadonly<PpoConfig>;
 
 /** How the Gaussian sample is mapped into the env's action range. */
 export type Squash = "tanh" | "sigmoid";
@@ -38,7 +42,7 @@ export interface ActorCriticLayout {
   size: number;
 }
 
-export function actorCriticSpec(ppo: PpoConfig, obsSize: number, actionSize: number): ActorCriticSpec {
+export function actorCriticSpec(ppo: PpoSettings, obsSize: number, actionSize: number): ActorCriticSpec {
   return {
     obsSize,
     actionSize,

@@ -190,3 +190,11 @@ export function loadPolicy(dir: string, opts: LoadOptions = {}): { policy: Polic
   readPolicyWeights(dir, layout, params);
   return { policy: new PolicySnapshot(layout, params), manifest };
 }
+
+/** Merges `metrics` into a saved checkpoint's manifest (e.g. final validation and test figures). */
+export function updateManifestMetrics(dir: string, metrics: Record<string, unknown>): CheckpointManifest {
+  const m = readManifest(dir);
+  const next: CheckpointManifest = { ...m, metrics: { ...m.metrics, ...metrics } };
+  writeFileAtomic(join(dir, "manifest.json"), JSON.stringify(next, null, 2));
+  return next;
+}

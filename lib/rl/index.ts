@@ -1,6 +1,6 @@
 export { actorCriticLayout, actorCriticSpec, initActorCritic, sameShape, type ActorCriticLayout, type ActorCriticSpec, type Squash } from "./actor-critic";
 export { RolloutBuffer } from "./buffer";
-export { CHECKPOINT_FORMAT_VERSION, loadCheckpoint, loadPolicy, readManifest, saveCheckpoint, type CheckpointContent, type CheckpointManifest, type LoadOptions } from "./checkpoint";
+export { CHECKPOINT_FORMAT_VERSION, loadCheckpoint, loadPolicy, readManifest, saveCheckpoint, updateManifestMetrics, type CheckpointContent, type CheckpointManifest, type LoadOptions } from "./checkpoint";
 export { evaluateCritics, pessimisticValues } from "./critic";
 export { fileIOHandler } from "./fs-io";
 export { computeGae, explainedVariance, nextValuesFor } from "./gae";

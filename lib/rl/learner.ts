@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../core/rng";
-import type { OptimizerConfig, PpoConfig, VgsConfig } from "../config/schemas/ppo";
-import type { ActorCriticLayout } from "./actor-critic";
+import type { OptimizerConfig, VgsConfig } from "../config/schemas/ppo";
+import type { ActorCriticLayout, PpoSettings } from "./actor-critic";
 import type { RolloutBuffer } from "./buffer";
 import { quantileTaus } from "./losses";
 import { createOptimizer, type FlatOptimizer } from "./optimizers";
@@ -58,10 +58,10 @@ export class PpoLearner {
   readonly theta: tf.Variable<tf.Rank.R1>;
   readonly optimizer: FlatOptimizer;
   readonly vgs: VarianceGradientScaler;
-  private readonly ppo: PpoConfig;
+  private readonly ppo: PpoSettings;
   private readonly taus: tf.Tensor1D;
 
-  constructor(layout: ActorCriticLayout, params: Float32Array, ppo: PpoConfig, vgs: VgsConfig, optimizer: OptimizerConfig, noiseRng: Rng) {
+  constructor(layout: ActorCriticLayout, params: Float32Array, ppo: PpoSettings, vgs: VgsConfig, optimizer: OptimizerConfig, noiseRng: Rng) {
     this.layout = layout;
     this.ppo = ppo;
     this.theta = tf.variable(tf.tensor1d(params), true, undefined, "float32") as tf.Variable<tf.Rank.R1>;

@@ -1,8 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { VecEnv } from "../core/ports/env.port";
 import type { Rng } from "../core/rng";
-import type { PpoConfig } from "../config/schemas/ppo";
-import type { ActorCriticLayout } from "./actor-critic";
+import type { ActorCriticLayout, PpoSettings } from "./actor-critic";
 import type { RolloutBuffer } from "./buffer";
 import { evaluateCritics, evaluateLogProbs, pessimisticValues } from "./critic";
 import { computeGae, explainedVariance, nextValuesFor, normaliseInPlace } from "./gae";
@@ -97,7 +96,7 @@ export interface PreparedRollout {
  * for the stored, last and truncated-final observations, then GAE on the pessimistic mean value (and
  * on its CVaR when the CVaR term is on). Leaves the combined advantage in `buf.advantages`.
  */
-export function prepareRollout(layout: ActorCriticLayout, theta: tf.Tensor1D, ppo: PpoConfig, buf: RolloutBuffer): PreparedRollout {
+export function prepareRollout(layout: ActorCriticLayout, theta: tf.Tensor1D, ppo: PpoSettings, buf: RolloutBuffer): PreparedRollout {
   const { numEnvs, steps, size, obsSize } = buf;
   const nOut = layout.spec.nQuantiles;
   const cvarOn = layout.spec.distributional && ppo.cvar.weight > 0;

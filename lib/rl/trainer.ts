@@ -4,8 +4,9 @@ import type { Clock } from "../core/clock";
 import { TradelabError } from "../core/errors";
 import type { VecEnv } from "../core/ports/env.port";
 import type { Rng } from "../core/rng";
-import type { OptimizerConfig, PpoConfig, TrainingConfig, VgsConfig } from "../config/schemas/ppo";
-import { actorCriticLayout, actorCriticSpec, initActorCritic, sameShape } from "./actor-critic";
+import type { DeepReadonly } from "../config/freeze";
+import type { OptimizerConfig, TrainingConfig, VgsConfig } from "../config/schemas/ppo";
+import { actorCriticLayout, actorCriticSpec, initActorCritic, sameShape, type PpoSettings } from "./actor-critic";
 import { RolloutBuffer } from "./buffer";
 import { CHECKPOINT_FORMAT_VERSION, loadCheckpoint, saveCheckpoint, type CheckpointManifest } from "./checkpoint";
 import { PpoLearner, type UpdateStats } from "./learner";
@@ -32,10 +33,10 @@ export interface CheckpointMeta {
 
 export interface TrainerOptions {
   env: VecEnv;
-  ppo: PpoConfig;
+  ppo: PpoSettings;
   vgs: VgsConfig;
   optimizer: OptimizerConfig;
-  training: TrainingConfig;
+  training: DeepReadonly<TrainingConfig>;
   /** Overrides training.seed. */
   seed?: number;
   createRng: (seed: number) => Rng;
