@@ -445,3 +445,26 @@ export async function runFiltersRefresh(req: ReferenceRefreshRequest): Promise<{
 export function checkReferenceAge(path: string, maxAgeDays: number, nowMs: number = Date.now()): ReferenceAge {
   return referenceFileAge(readJsonFile(resolve(path), "reference file"), rel(resolve(path)), nowMs, maxAgeDays);
 }
+
+/** Refresh ages in days used when the config has none. */
+export const DEFAULT_REFRESH_AGE_DAYS = { fees: 30, filters: 7 } as const;
+
+/**
+ * One warning per reference file the simulator is about to load that is older than its refresh age
+ * (or has no built_at): the fee file (crypto fees) and the exchange filters (when enforced). For the
+ * composition roots (backtest, live) to log at start-up; missing files are left to the loaders.
+ */
+export function staleReferenceWarnings(execution: ConfigOf<"train">["execution"], opts: { nowMs?: number; maxAgeDays?: { fees?: number; filters?: number }; root?: string } = {}): string[] {
+  const now = opts.nowMs ?? Date.now();
+  const files: [string, number][] = [];
+  if (execution.fees.kind === "crypto") files.push([execution.fees.file, opts.maxAgeDays?.fees ?? DEFAULT_REFRESH_AGE_DAYS.fees]);
+  if (execution.filters.enforce) files.push([execution.filters.file, opts.maxAgeDays?.filters ?? DEFAULT_REFRESH_AGE_DAYS.filters]);
+  const out: string[] = [];
+  for (const [file, days] of files) {
+    const path = resolve(opts.root ?? process.cwd(), file);
+    if (!existsSync(path)) continue;
+    const age = referenceFileAge(readJsonFile(path, "reference file"), file, now, days);
+    if (age.stale) out.push(`${age.message} (npm run calibrate:${file === execution.fees.file ? "fees" : "filters"})`);
+  }
+  return out;
+}

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildFeeFile, parseFeeSchedule } from "../../../lib/services/calibrate-fees";
 import { referenceFileAge } from "../../../lib/services/calibration/reference-age";
@@ -65,5 +68,27 @@ describe("referenceFileAge", () => {
   it("treats a file without a readable built_at as stale", () => {
     expect(referenceFileAge({ symbols: {} }, "f.json", now, 7)).toMatchObject({ stale: true, builtAt: null, ageDays: Infinity });
     expect(referenceFileAge({ meta: { built_at: "yesterday" } }, "f.json", now, 7).stale).toBe(true);
+  });
+});
+
+describe("staleReferenceWarnings", () => {
+  it("warns about the fee and filter files the simulator loads once they pass their refresh age", async () => {
+    const { staleReferenceWarnings } = await import("../../../lib/app/build-calibration");
+    const { executionSchema } = await import("../../../lib/config/schemas/execution");
+    const root = mkdtempSync(join(tmpdir(), "calib-age-"));
+    try {
+      mkdirSync(join(root, "data/fees"), { recursive: true });
+      writeFileSync(join(root, "data/fees/fees_by_symbol.json"), JSON.stringify({ meta: { built_at: "2026-01-01T00:00:00.000Z" }, symbols: {} }));
+      writeFileSync(join(root, "data/binance_filters.json"), JSON.stringify({ meta: { built_at: "2026-01-01T00:00:00.000Z" }, symbols: [] }));
+      const exec = executionSchema.parse({});
+      const day = (d: number) => Date.parse("2026-01-01T00:00:00.000Z") + d * 86_400_000;
+      expect(staleReferenceWarnings(exec, { root, nowMs: day(1) })).toEqual([]);
+      const w = staleReferenceWarnings(exec, { root, nowMs: day(10) });
+      expect(w).toEqual(["data/binance_filters.json is 10.0 days old (built 2026-01-01T00:00:00.000Z), older than the 7-day refresh age: refresh it (npm run calibrate:filters)"]);
+      expect(staleReferenceWarnings(exec, { root, nowMs: day(40) })).toHaveLength(2);
+      expect(staleReferenceWarnings(executionSchema.parse({ filters: { enforce: false } }), { root, nowMs: day(10) })).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
