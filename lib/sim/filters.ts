@@ -144,6 +144,19 @@ export class OrderFilters {
   }
 
   /**
+   * The largest market quantity the filters allow at `refPrice` (LOT_SIZE and MARKET_LOT_SIZE max,
+   * max notional when it applies to market orders): callers sizing toward a target send this much
+   * rather than an order the venue would reject.
+   */
+  clampMarketQty(qty: number, refPrice: number): number {
+    let q = qty;
+    if (this.maxQty > 0 && q > this.maxQty) q = this.maxQty;
+    if (this.mMaxQty > 0 && q > this.mMaxQty) q = this.mMaxQty;
+    if (this.maxMarketNotional > 0 && q * refPrice > this.maxMarketNotional) q = this.maxMarketNotional / refPrice;
+    return q;
+  }
+
+  /**
    * Rounds and checks an order; writes the result into `out` and returns `out.ok`. `price` is the
    * limit price (ignored for market orders); `refPrice` is the current market price used for the
    * notional of market orders and for PERCENT_PRICE_BY_SIDE. Allocates nothing.

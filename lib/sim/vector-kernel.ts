@@ -64,7 +64,8 @@ export function targetDelta(target: number, equity: number, leverage: number, pr
 /**
  * The vectorised execution kernel for target positions over one symbol's bars. A target decided
  * at bar i's close becomes an IOC market order: filters, latency, then a fill in the bar containing
- * the arrival at the intrabar price plus slippage, capped by participation; what cannot fill is
+ * the arrival at the intrabar price plus slippage, capped by participation (an order above the
+ * venue's maximum quantity or notional is sent at that maximum); what cannot fill is
  * re-decided at the next close. Same models and arithmetic as the MatchingEngine (an IOC market
  * order per decision, open orders cancelled before each new decision), over typed arrays with no
  * allocation per bar. Use `step` from an env, `run` for a whole series.
@@ -274,6 +275,7 @@ export class VectorKernel {
     let qty = this.orderSize;
     const f = this.filters;
     if (f !== null) {
+      qty = f.clampMarketQty(qty, this.markedClose);
       if (!f.conform(buy ? "buy" : "sell", true, qty, Number.NaN, this.markedClose, this.out)) {
         if (!(this.out.reason === "LOT_SIZE" && this.out.qty === 0)) this.summary.filterRejections++;
         return;

@@ -158,3 +158,12 @@ describe("dust threshold", () => {
     }
   });
 });
+
+describe("market quantity clamp", () => {
+  it("caps a market order at the lot maximum, the market lot maximum and the market max notional", () => {
+    expect(new OrderFilters(BTCUSDT).clampMarketQty(20_000, 60_000)).toBe(9000);
+    expect(new OrderFilters({ ...TOY, marketMaxQty: 50 }).clampMarketQty(80, 100)).toBe(50);
+    expect(new OrderFilters({ ...TOY, maxNotional: 1000, applyMaxToMarket: true }).clampMarketQty(80, 100)).toBe(10);
+    expect(new OrderFilters(TOY).clampMarketQty(3, 100)).toBe(3);
+  });
+});

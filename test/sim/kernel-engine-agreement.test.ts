@@ -31,9 +31,12 @@ interface Run {
   fees: number;
 }
 
-/** The event engine driven like the kernel: at each close cancel what is open, then send an IOC market order toward the target. */
-function runEngine(m: SymbolModels, c: BarColumns, targets: Float64Array, leverage: number): Run {
-  let acct: Account = newAccount("USDT", CASH);
+/**
+ * The event engine driven like the kernel: at each close cancel what is open, then send an IOC
+ * market order toward the target (at most the venue's maximum market quantity).
+ */
+function runEngine(m: SymbolModels, c: BarColumns, targets: Float64Array, leverage: number, cash: number): Run {
+  let acct: Account = newAccount("USDT", cash);
   let fills = 0;
   let fees = 0;
   const engine = new MatchingEngine(m, {
@@ -58,7 +61,8 @@ function runEngine(m: SymbolModels, c: BarColumns, targets: Float64Array, levera
     for (const o of engine.openOrders()) engine.cancel(o.clientOrderId, now);
     const delta = targetDelta(target, eq, leverage, c.close[i]!, pos);
     if (!(Math.abs(delta) * c.close[i]! > 0)) continue;
-    engine.submit({ clientOrderId: `o${++seq}`, symbol: m.symbol, side: delta > 0 ? "buy" : "sell", type: "market", qty: Math.abs(delta), timeInForce: "IOC" }, now);
+    const qty = m.filters === null ? Math.abs(delta) : m.filters.clampMarketQty(Math.abs(delta), c.close[i]!);
+    engine.submit({ clientOrderId: `o${++seq}`, symbol: m.symbol, side: delta > 0 ? "buy" : "sell", type: "market", qty, timeInForce: "IOC" }, now);
   }
   return { equity, position, fills, fees };
 }
@@ -75,7 +79,7 @@ describe("vectorised kernel vs event engine on 100k real BTCUSDT 1m bars", () =>
     bars = await readBtcusdt1m(N);
   });
 
-  const cases: { name: string; cfg: unknown; leverage: number }[] = [
+  const cases: { name: string; cfg: unknown; leverage: number; cash?: number }[] = [
     {
       name: "sqrt impact, OHLC path after latency, filters, participation cap that binds",
       cfg: {
@@ -95,6 +99,12 @@ describe("vectorised kernel vs event engine on 100k real BTCUSDT 1m bars", () =>
       cfg: { latency: { enabled: false } },
       leverage: 1,
     },
+    {
+      name: "a 2e9 USDT account whose orders exceed the 9000 BTC lot maximum (sent at the maximum)",
+      cfg: { latency: { enabled: false }, fill: { participationCap: 1 }, fees: { takerBps: 1 } },
+      leverage: 1,
+      cash: 2e9,
+    },
   ];
 
   for (const k of cases) {
@@ -102,9 +112,9 @@ describe("vectorised kernel vs event engine on 100k real BTCUSDT 1m bars", () =>
       expect(bars.length).toBe(N);
       const targets = makeTargets(N, 11);
       const km = models(k.cfg).forSymbol("BTCUSDT", MIN);
-      const kernel = new VectorKernel(km, { initialCash: CASH, leverage: k.leverage });
+      const kernel = new VectorKernel(km, { initialCash: k.cash ?? CASH, leverage: k.leverage });
       const { outputs, summary } = kernel.run(bars, targets);
-      const ev = runEngine(models(k.cfg).forSymbol("BTCUSDT", MIN), bars, targets, k.leverage);
+      const ev = runEngine(models(k.cfg).forSymbol("BTCUSDT", MIN), bars, targets, k.leverage, k.cash ?? CASH);
       expect(summary.fills).toBeGreaterThan(2000);
       expect(summary.fills).toBe(ev.fills);
       expect(maxAbsDiff(outputs.equity, ev.equity)).toBeLessThanOrEqual(1e-9);
