@@ -4,6 +4,7 @@ import { join, relative, resolve } from "node:path";
 import { CONFIG_SCHEMAS, loadTrainConfig } from "../config/kinds";
 import type { ConfigOf } from "../config/kinds";
 import { DataError } from "../core/errors";
+import { sqlStr } from "../infra/data/duck";
 import { bookPartitionDir, DEFAULT_JOURNAL_DIR, tradesPartitionDir } from "../infra/data/layout";
 import { listParquetFiles } from "../infra/data/parquet-check";
 import type { DataSession } from "../infra/data/types";
@@ -50,7 +51,7 @@ async function requireColumns(session: DataSession, files: readonly string[], re
   if (files.length === 0) throw new DataError(`no ${what} files under ${rel(dir)}`, { file: rel(dir) });
   let common: string[] | undefined;
   for (const f of files) {
-    const cols = (await session.query(`DESCRIBE SELECT * FROM read_parquet('${f.replaceAll("'", "''")}')`)).map((r) => String(r["column_name"]));
+    const cols = (await session.query(`DESCRIBE SELECT * FROM read_parquet(${sqlStr(f)})`)).map((r) => String(r["column_name"]));
     const missing = required.filter((c) => !cols.includes(c));
     if (missing.length > 0) throw new DataError(`${rel(f)}: ${what} file lacks column(s) ${missing.join(", ")} (needed: ${required.join(", ")})`, { file: rel(f), missing });
     common = common === undefined ? cols : common.filter((c) => cols.includes(c));
@@ -71,7 +72,7 @@ export async function loadBookColumns(session: DataSession, q: { venue: string; 
   const names = ["bid_px_", "bid_qty_", "ask_px_", "ask_qty_"].flatMap((p) => Array.from({ length: levels }, (_, l) => `${p}${l + 1}`));
   const source = sourceName(files, dir);
   const c = await session.queryColumns(
-    `SELECT ts_ms, ${names.join(", ")} FROM book WHERE venue = '${q.venue}' AND symbol = '${q.symbol}' AND kind = '${kind}'${timeWhere(q.from, q.to)} ORDER BY ts_ms`,
+    `SELECT ts_ms, ${names.join(", ")} FROM book WHERE venue = ${sqlStr(q.venue)} AND symbol = ${sqlStr(q.symbol)} AND kind = ${sqlStr(kind)}${timeWhere(q.from, q.to)} ORDER BY ts_ms`,
   );
   const lv = (p: string) => Array.from({ length: levels }, (_, l) => c[`${p}${l + 1}`]!);
   if (c["ts_ms"]!.length === 0) throw new DataError(`${source}: no book snapshots of ${q.symbol} in the requested window`, { file: source });
@@ -88,7 +89,7 @@ export async function loadTradeColumns(session: DataSession, q: { venue: string;
   const extra = q.withTimes ? ", epoch_ms(event_ts)::DOUBLE AS event_ms, recv_ts_ns::DOUBLE / 1e6 AS recv_ms" : "";
   const c = await session.queryColumns(
     `SELECT ts_ms, price, qty, CASE side WHEN 'buy' THEN 1 WHEN 'sell' THEN -1 END AS side${extra}
-     FROM trades WHERE venue = '${q.venue}' AND symbol = '${q.symbol}' AND kind = '${kind}'${timeWhere(q.from, q.to)} ORDER BY ts_ms, trade_id`,
+     FROM trades WHERE venue = ${sqlStr(q.venue)} AND symbol = ${sqlStr(q.symbol)} AND kind = ${sqlStr(kind)}${timeWhere(q.from, q.to)} ORDER BY ts_ms, trade_id`,
   );
   if (c["ts_ms"]!.length === 0) throw new DataError(`${source}: no trades of ${q.symbol} in the requested window`, { file: source });
   return { source, ts: c["ts_ms"]!, price: c["price"]!, qty: c["qty"]!, side: c["side"]!, ...(q.withTimes ? { eventTs: c["event_ms"]!, recvTs: c["recv_ms"]! } : {}) };
@@ -325,8 +326,14 @@ export async function runLatencyCalibration(req: LatencyCalibrationRequest): Pro
     if (seasonSymbol !== "") {
       const tf = req.seasonalityTimeframe ?? "1m";
       const bars = await session.loadBars({ venue, symbol: seasonSymbol, timeframe: tf });
-      const trades = await session.queryColumns(`SELECT ts_ms, trades FROM bars WHERE venue = '${venue}' AND symbol = '${seasonSymbol}' AND timeframe = '${bars.sourceTimeframe}' ORDER BY ts_ms`);
-      const counts = bars.sourceTimeframe === tf && trades["ts_ms"]!.length === bars.length ? trades["trades"] : undefined;
+      const trades = await session.queryColumns(`SELECT ts_ms, trades FROM bars WHERE venue = ${sqlStr(venue)} AND symbol = ${sqlStr(seasonSymbol)} AND timeframe = ${sqlStr(bars.sourceTimeframe)} ORDER BY ts_ms`);
+      // trade counts exist only on stored (not resampled) bars; matched by bar time
+      let counts: Float64Array | undefined;
+      if (bars.sourceTimeframe === tf) {
+        const byTs = new Map<number, number>();
+        trades["ts_ms"]!.forEach((t, i) => byTs.set(t, trades["trades"]![i]!));
+        counts = bars.ts.map((t) => byTs.get(t) ?? Number.NaN);
+      }
       const source = `bars venue=${venue} symbol=${seasonSymbol} timeframe=${tf}`;
       out.seasonality = fitSeasonality({ source, ts: bars.ts, volume: bars.volume, trades: counts }, { minBarsPerHour: req.minBarsPerHour, statistic: req.statistic });
     }
