@@ -1,6 +1,6 @@
 import { checkReferenceAge, DEFAULT_FEES_FILE, DEFAULT_FILTERS_FILE, runFeesRefresh, runFiltersRefresh } from "../app/build-calibration";
 import { isTradelabError } from "../core/errors";
-import { type CliIo, defineCommand, type FlagValues, runCommand, UsageError } from "./args";
+import { type CliIo, defineCommand, type FlagValues, runCommand, runIfEntry, UsageError } from "./args";
 
 type Kind = "fees" | "filters";
 
@@ -97,15 +97,4 @@ export async function referenceMain(kind: Kind, argv: readonly string[], io: Cli
   );
 }
 
-if (/calibrate-fees\.ts$/.test(process.argv[1] ?? "")) {
-  const io: CliIo = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") };
-  referenceMain("fees", process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/calibrate-fees\.ts$/, (argv, io) => referenceMain("fees", argv, io));

@@ -1,4 +1,4 @@
-import type { CliIo } from "./args";
+import { type CliIo, runIfEntry } from "./args";
 import { referenceMain } from "./calibrate-fees";
 
 export { calibrateFiltersCommand } from "./calibrate-fees";
@@ -8,15 +8,4 @@ export function calibrateFiltersMain(argv: readonly string[], io: CliIo, env: Re
   return referenceMain("filters", argv, io, env);
 }
 
-if (/calibrate-filters\.ts$/.test(process.argv[1] ?? "")) {
-  const io: CliIo = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") };
-  calibrateFiltersMain(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/calibrate-filters\.ts$/, (argv, io) => calibrateFiltersMain(argv, io));

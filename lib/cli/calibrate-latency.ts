@@ -1,7 +1,7 @@
 import { runLatencyCalibration, type LatencyCalibrationOutcome } from "../app/build-calibration";
 import { isTradelabError } from "../core/errors";
 import { journalLatencyRows, seasonalityRows, streamLatencyRows } from "../services/calibrate-latency-report";
-import { type CliIo, defineCommand, runCommand } from "./args";
+import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 
 export const calibrateLatencyCommand = defineCommand({
   command: "npm run calibrate:latency --",
@@ -111,15 +111,4 @@ export async function calibrateLatencyMain(argv: readonly string[], io: CliIo): 
   );
 }
 
-if (/calibrate-latency\.ts$/.test(process.argv[1] ?? "")) {
-  const io: CliIo = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") };
-  calibrateLatencyMain(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/calibrate-latency\.ts$/, calibrateLatencyMain);

@@ -2,7 +2,7 @@ import { runSlippageCalibration, type SlippageCalibrationOutcome } from "../app/
 import { isTradelabError } from "../core/errors";
 import { slippageSummaryRows } from "../services/calibrate-slippage-report";
 import { fmt } from "../services/calibration/report-blocks";
-import { type CliIo, defineCommand, runCommand } from "./args";
+import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 
 export const calibrateSlippageCommand = defineCommand({
   command: "npm run calibrate:slippage --",
@@ -102,15 +102,4 @@ export async function calibrateSlippageMain(argv: readonly string[], io: CliIo):
   );
 }
 
-if (/calibrate-slippage\.ts$/.test(process.argv[1] ?? "")) {
-  const io: CliIo = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n") };
-  calibrateSlippageMain(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntry(/calibrate-slippage\.ts$/, calibrateSlippageMain);
