@@ -2,7 +2,7 @@ import type { Fill } from "../../core/fill";
 import type { ExecutionModels } from "../../sim/execution-models";
 import { VectorKernel } from "../../sim/vector-kernel";
 import type { Policy, PolicyContext } from "../strategies/policy";
-import type { BacktestRun, BacktestSeries } from "./engine";
+import type { BacktestRun, BacktestSeries } from "./types";
 
 /**
  * The fast path of a single-symbol backtest: the policy decides on the kernel's own account state
