@@ -172,6 +172,36 @@ describe("replay exchange pacing", () => {
   });
 });
 
+describe("replay exchange pacing with a reacting client", () => {
+  it("fills the orders a client sends on each bar identically on every paced run", async () => {
+    const run = async () => {
+      // settleMs is the promise the client must keep: answer each bar within it (generous here: the suite runs in parallel).
+      const { ex, ad } = await start({ autoStart: "on-subscribe", speed: 6000, settleMs: 80, to: T0 + 16 * MIN });
+      await ad.exchangeInfo!.instruments(["BTCUSDT"]); // warm caches so each bar costs the client one request
+      const fills: FillEvent[] = [];
+      let n = 0;
+      subs.push(await ad.execution!.subscribe({ onFill: (e) => fills.push(e) }));
+      subs.push(
+        await ad.marketData!.subscribeBars(["BTCUSDT"], "1m", {
+          onBar: () => {
+            const i = n++;
+            void ad.execution!.submit({ clientOrderId: `p-${i}`, symbol: "BTCUSDT", side: i % 2 ? "sell" : "buy", type: "market", qty: 0.01, timeInForce: "GTC" });
+          },
+        }),
+      );
+      await ex.done;
+      await until(() => fills.length === 15, "fills of orders sent on bars 0..14");
+      const out = fills.map((f) => [f.fill.clientOrderId, f.fill.price, Math.floor((f.fill.ts - T0) / MIN)]);
+      for (const x of subs.splice(0)) await x.close();
+      await ex.close();
+      return out;
+    };
+    const a = await run();
+    expect(a.map((x) => x[2])).toEqual(Array.from({ length: 15 }, (_, i) => i + 1)); // each order fills in the bar after its signal
+    expect(await run()).toEqual(a);
+  });
+});
+
 describe("replay exchange over data/", () => {
   it("replays the stored BTCUSDT 1m bars through DuckDB", async () => {
     ex = await startReplayExchange({ symbols: ["BTCUSDT"], from: "2025-06-01T00:00:00Z", to: "2025-06-01T00:10:00Z", warmupBars: 5, autoStart: false });
