@@ -12,6 +12,7 @@ import { backtestFigures, metricsTable } from "../services/backtest/report";
 import { createStrategy } from "../services/strategies/baselines";
 import type { Policy } from "../services/strategies/policy";
 import type { BacktestSeries } from "../services/backtest/engine";
+import { staleReferenceWarnings } from "./build-calibration";
 
 export interface BacktestRequest {
   /** Train-kind config supplying execution, data and backtest sections. Default configs/config_train.yaml. */
@@ -37,6 +38,8 @@ export interface BacktestOutcome {
   series: BacktestSeries[];
   reportPath?: string;
   timings: { loadMs: number; simulateMs: number; reportMs: number };
+  /** Reference files (fees, exchange filters) older than their configured refresh age. */
+  warnings: string[];
 }
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -85,7 +88,8 @@ export async function runBacktestCommand(req: BacktestRequest): Promise<Backtest
   const t2 = performance.now();
   let reportPath: string | undefined;
   if (req.report) reportPath = writeBacktestReport(req.report, result, series);
-  return { result, series, reportPath, timings: { loadMs, simulateMs, reportMs: performance.now() - t2 } };
+  const warnings = staleReferenceWarnings(cfg.execution);
+  return { result, series, reportPath, warnings, timings: { loadMs, simulateMs, reportMs: performance.now() - t2 } };
 }
 
 export function writeBacktestReport(path: string, r: BacktestResult, series: readonly BacktestSeries[]): string {

@@ -464,8 +464,8 @@ export const DEFAULT_REFRESH_AGE_DAYS = { fees: 30, filters: 7 } as const;
 export function staleReferenceWarnings(execution: ConfigOf<"train">["execution"], opts: { nowMs?: number; maxAgeDays?: { fees?: number; filters?: number }; root?: string } = {}): string[] {
   const now = opts.nowMs ?? Date.now();
   const files: [string, number][] = [];
-  if (execution.fees.kind === "crypto") files.push([execution.fees.file, opts.maxAgeDays?.fees ?? DEFAULT_REFRESH_AGE_DAYS.fees]);
-  if (execution.filters.enforce) files.push([execution.filters.file, opts.maxAgeDays?.filters ?? DEFAULT_REFRESH_AGE_DAYS.filters]);
+  if (execution.fees.kind === "crypto") files.push([execution.fees.file, opts.maxAgeDays?.fees ?? execution.fees.maxAgeDays ?? DEFAULT_REFRESH_AGE_DAYS.fees]);
+  if (execution.filters.enforce) files.push([execution.filters.file, opts.maxAgeDays?.filters ?? execution.filters.maxAgeDays ?? DEFAULT_REFRESH_AGE_DAYS.filters]);
   const out: string[] = [];
   for (const [file, days] of files) {
     const path = resolve(opts.root ?? process.cwd(), file);

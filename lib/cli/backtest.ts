@@ -63,6 +63,7 @@ export async function backtestMain(argv: readonly string[], io: CliIo, isTty = p
         report: f.report,
         onProgress: f.json ? undefined : (phase, done, total) => progressLine(io, isTty, phase, done, total, started),
       });
+      for (const w of out.warnings) io.err(`warning: ${w}`);
       if (f.json) {
         io.out(JSON.stringify(summaryJson(out), null, 2));
         return 0;

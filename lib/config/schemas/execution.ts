@@ -42,6 +42,8 @@ export const feesSchema = z.strictObject({
   /** Commission step in quote currency; fees round UP to it (never understating cost). 0 = exact. Default 0. */
   commissionStep: nonNeg.default(0),
   /** Equity fee parameters (used when kind is "equity"). */
+  /** Warn at start when the fee file (its meta.built_at) is older than this many days; refresh with `npm run calibrate:fees`. */
+  maxAgeDays: z.number().positive().default(30),
   equity: equityFeesSchema.prefault({}),
 });
 export type FeesConfig = z.infer<typeof feesSchema>;
@@ -127,6 +129,8 @@ export const filtersSchema = z.strictObject({
   file: z.string().min(1).default("data/binance_filters.json"),
   /** Reject/round orders by the filters; false = accept any size (research only). Default true. */
   enforce: z.boolean().default(true),
+  /** Warn at start when the filters file (its built_at) is older than this many days; refresh with `npm run calibrate:filters`. */
+  maxAgeDays: z.number().positive().default(7),
 });
 export type FiltersConfig = z.infer<typeof filtersSchema>;
 
