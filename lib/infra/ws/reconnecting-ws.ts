@@ -34,6 +34,8 @@ export interface ReconnectingWsOptions {
   backoff?: Partial<BackoffPolicy>;
   /** Give up after this many consecutive failed attempts. Default Infinity. */
   maxReconnectAttempts?: number;
+  /** Attempts for the very first connection (start() rejects after them). Default: maxReconnectAttempts. */
+  maxInitialAttempts?: number;
   /** Abort a connection attempt after this long, ms. Default 10 000. */
   connectTimeoutMs?: number;
   /** Reconnect when nothing (message or pong) arrived for this long, ms. 0 = off. Default 0. */
@@ -139,7 +141,7 @@ export class ReconnectingWebSocket {
       this.opts.handlers.onError?.(e instanceof Error ? e : new Error(String(e)));
       this.failures += 1;
       this.drops += 1;
-      if (this.failures < (this.opts.maxReconnectAttempts ?? Infinity)) this.scheduleRetry();
+      if (this.failures < this.attemptLimit) this.scheduleRetry();
       else this.giveUp();
       return;
     }
@@ -176,12 +178,18 @@ export class ReconnectingWebSocket {
       this.stopTimers();
       if (!opened) this.failures += 1;
       this.drops += 1;
-      const willReconnect = !this.closed && this.failures < (this.opts.maxReconnectAttempts ?? Infinity);
+      const willReconnect = !this.closed && this.failures < this.attemptLimit;
       this.log.info({ ws: this.opts.label, code, willReconnect }, "websocket closed");
       if (opened) this.opts.handlers.onClose?.({ code, reason: reason.toString("utf8"), willReconnect });
       if (willReconnect) this.scheduleRetry();
       else if (!this.closed) this.giveUp();
     });
+  }
+
+  /** Consecutive failures allowed before giving up: fewer before the first successful open. */
+  private get attemptLimit(): number {
+    const later = this.opts.maxReconnectAttempts ?? Infinity;
+    return this.connections === 0 ? (this.opts.maxInitialAttempts ?? later) : later;
   }
 
   private giveUp(): void {

@@ -64,6 +64,8 @@ export function openBinanceSocket(
     label: `${cfg.venue}:${label}`,
     backoff: { initialMs: cfg.reconnect.initialMs, maxMs: cfg.reconnect.maxMs, factor: 2, jitter: "full" },
     idleTimeoutMs: cfg.wsIdleTimeoutMs,
+    // The first connection fails fast (a wrong URL or no network is reported); once up, reconnect forever.
+    maxInitialAttempts: cfg.maxRetries + 1,
     connectTimeoutMs: cfg.timeoutMs,
     random: rng ? () => rng.next() : undefined,
     logger: deps.logger,

@@ -93,6 +93,14 @@ describe("ReconnectingWebSocket", () => {
     expect(opens.slice(0, 2)).toEqual([1, 2]);
   });
 
+  it("fails the first connection after maxInitialAttempts but keeps reconnecting later", async () => {
+    const url = await startServer(() => undefined);
+    await new Promise((r) => wss!.close(r));
+    wss = undefined;
+    const c = new ReconnectingWebSocket({ url, backoff: fast, maxInitialAttempts: 2, handlers: { onMessage: () => undefined } });
+    await expect(c.start()).rejects.toMatchObject({ code: "VENUE_UNAVAILABLE", details: { attempts: 2 } });
+  });
+
   it("gives up after maxReconnectAttempts when nothing listens", async () => {
     const url = await startServer(() => undefined);
     await new Promise((r) => wss!.close(r));

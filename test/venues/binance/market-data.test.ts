@@ -125,6 +125,11 @@ describe("Binance kline stream", () => {
     expect(bars.map((b) => (b.bar.ts - T0) / MIN)).toEqual([20, 21, 22, 23]);
   });
 
+  it("rejects the subscription when the stream cannot be reached at all", async () => {
+    h = await setup({ cfg: { wsBaseUrl: "ws://127.0.0.1:9", maxRetries: 1 } });
+    await expect(h.venue.marketData.subscribeBars(["BTCUSDT"], "1m", { onBar: () => undefined })).rejects.toMatchObject({ code: "VENUE_UNAVAILABLE" });
+  });
+
   it("reports malformed frames with the raw payload and keeps streaming", async () => {
     const series = makeBars(T0, 5);
     h = await setup({ bars: { "BTCUSDT:1m": series }, now: T0 + 5 * MIN });
