@@ -7,7 +7,8 @@ let counter = 0;
  * Writes a file so that readers (and a crash at any point) see either the old content or the new,
  * never a torn file: write a temp file in the same folder, fsync it, rename over the target, fsync the folder.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { fsync?: boolean } = {}): void {
+  const sync = opts.fsync ?? true;
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${counter++}.tmp`);
@@ -17,7 +18,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    if (sync) fsyncSync(fd); // without it the rename is still atomic for readers and a killed process, not a power cut
     closeSync(fd);
     fd = -1;
     renameSync(tmp, path);
@@ -26,7 +27,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     rmSync(tmp, { force: true });
     throw e;
   }
-  fsyncDir(dir);
+  if (sync) fsyncDir(dir);
 }
 
 function fsyncDir(dir: string): void {
@@ -41,6 +42,6 @@ function fsyncDir(dir: string): void {
   }
 }
 
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
+export function writeJsonAtomic(path: string, value: unknown, opts: { fsync?: boolean } = {}): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n", opts);
 }

@@ -12,7 +12,11 @@ const KEY = /^[a-z0-9_][a-z0-9_.-]*$/i;
  * parse is corrupt state and stops the caller loudly (STATE_CORRUPT) rather than being silently replaced.
  */
 export class JsonStateStore implements StateStore {
-  constructor(readonly dir: string) {
+  /** `fsync: false` keeps writes atomic (temp + rename) but skips the disk flush: safe against a killed process, not a power cut. */
+  constructor(
+    readonly dir: string,
+    private readonly opts: { fsync?: boolean } = {},
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 
@@ -33,7 +37,7 @@ export class JsonStateStore implements StateStore {
   }
 
   async write<T>(key: string, value: T): Promise<void> {
-    writeJsonAtomic(this.path(key), value);
+    writeJsonAtomic(this.path(key), value, this.opts);
   }
 
   async remove(key: string): Promise<void> {
