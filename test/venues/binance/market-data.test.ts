@@ -40,13 +40,16 @@ describe("Binance klines over REST", () => {
     expect(h.server.count("GET", "/api/v3/klines")).toBe(3);
   });
 
-  it("serves USD-M futures klines from the /fapi paths", async () => {
+  it("serves USD-M futures klines and exchange info from the /fapi paths", async () => {
     h = await setup({ bars: { "BTCUSDT:1m": makeBars(T0, 5) }, now: T0 + 10 * MIN, name: "binance-futures" });
     const got = await h.venue.marketData.history({ symbol: "BTCUSDT", timeframe: "1m", from: T0, to: T0 + 5 * MIN });
     expect(got.length).toBe(5);
     expect(h.server.count("GET", "/fapi/v1/klines")).toBe(1);
     expect(h.server.count("GET", "/fapi/v1/time")).toBe(1);
     expect(h.venue.execution).toBeUndefined();
+    const [inst] = await h.venue.exchangeInfo.instruments(["BTCUSDT"]);
+    expect(inst!.tickSize).toBe(0.01);
+    expect(h.server.count("GET", "/fapi/v1/exchangeInfo")).toBe(1);
   });
 });
 
