@@ -26,6 +26,10 @@ export { dailyReturns, metricsTable } from "./services/backtest/report";
 export { createStrategy, STRATEGY_NAMES } from "./services/strategies/baselines";
 export { loadTrainConfig, loadLiveConfig } from "./config/kinds";
 export { SeededRng } from "./sim/rng";
+export { runSlippageCalibration, runLatencyCalibration } from "./app/build-calibration";
+export { slippageFigures } from "./services/calibrate-slippage-report";
+export { latencyFitFigures, seasonalityFigures } from "./services/calibrate-latency-report";
+export { loadSlippageProfile, loadSeasonality } from "./sim/loaders";
 
 /** Opens the DuckDB session over data/ (views: bars, trades, book, journal). Close it with `.close()`. */
 export function open(opts: DataSessionOptions = {}): Promise<DataSession> {

@@ -17,6 +17,8 @@ import { staleReferenceWarnings } from "./build-calibration";
 export interface BacktestRequest {
   /** Train-kind config supplying execution, data and backtest sections. Default configs/config_train.yaml. */
   config?: string;
+  /** Values merged over the config before validation, e.g. `{ execution: { slippage: { kind: "profile", profileFile: "..." } } }`. */
+  overrides?: Record<string, unknown>;
   /** A rule baseline name, or... */
   strategy?: string;
   /** ...a policy built by the caller (e.g. a PPO checkpoint adapter). */
@@ -52,7 +54,7 @@ export function strategyParams(cfg: ConfigOf<"train">, name: string): Record<str
 
 /** Loads config and bars, runs the backtest (and its buy-and-hold benchmark), optionally writes the report. */
 export async function runBacktestCommand(req: BacktestRequest): Promise<BacktestOutcome> {
-  const cfg = loadTrainConfig(req.config ?? "configs/config_train.yaml");
+  const cfg = loadTrainConfig(req.config ?? "configs/config_train.yaml", { overrides: req.overrides, overridesSource: "backtest request" });
   const symbols = req.symbols && req.symbols.length > 0 ? req.symbols : cfg.data.symbols;
   const timeframe = req.timeframe ?? cfg.data.timeframe;
   const tf = parseTimeframe(timeframe);
