@@ -31,6 +31,7 @@ export type ErrorCode =
   | "PARSE_ERROR"
   | "STATE_CORRUPT"
   | "CHECKPOINT_INVALID"
+  | "TRIAL_FAILED"
   | "SCHEMA_MISMATCH";
 
 export interface TradelabErrorOptions {
