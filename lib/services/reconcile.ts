@@ -77,10 +77,10 @@ export async function reconcileWithVenue(r: ReconcileInput): Promise<ReconcileDi
     const q = await r.execution.getOrder(d.symbol, d.clientOrderId);
     if (q.ok) {
       r.desk.adopt(q.value);
-      await r.ledger.update(d.symbol, d.barTs, { status: "sent", reason: "confirmed at restart" });
+      r.ledger.update(d.symbol, d.barTs, { status: "sent", reason: "confirmed at restart" });
       note({ kind: "unconfirmed-order", symbol: d.symbol, local: "intent", venue: q.value.status, action: `order ${d.clientOrderId} found at the venue; tracked, not re-sent` });
     } else {
-      await r.ledger.update(d.symbol, d.barTs, { status: "failed", reason: "the venue never received it (not re-sent)" });
+      r.ledger.update(d.symbol, d.barTs, { status: "failed", reason: "the venue never received it (not re-sent)" });
       note({ kind: "unconfirmed-order", symbol: d.symbol, local: "intent", venue: q.error.code, action: `order ${d.clientOrderId} not at the venue; the decision is void, not re-sent` });
     }
   }
@@ -116,6 +116,7 @@ export async function reconcileWithVenue(r: ReconcileInput): Promise<ReconcileDi
     note({ kind: "position", symbol, local: localQty, venue: venueQty, action: r.firstStart ? "starting position taken from the venue" : "venue position adopted" }, level);
     r.book.setQty(symbol, venueQty, vp?.avgPrice ?? 0);
   }
+  await r.ledger.flush();
   await r.book.persist(r.clock.now());
   return diffs;
 }

@@ -39,11 +39,13 @@ export const TTL_STATE_KEY = "ttl_state";
 /**
  * Decision TTLs and de-duplication, persisted in state/ttl_state.json. A decision for the bar that
  * closes at c expires at c + ttl x timeframe; a bar at or before the last one decided is never decided
- * again. The record is written (atomically) before its order is sent, so after a crash at any point a
- * restart knows which bars were acted on and never sends a second order for them.
+ * again. The runner journals each decision's intent (one append, before its order leaves) and writes
+ * this file after the venue answered; a restart rebuilds the latest decisions from both
+ * (`adoptIntents`), so it knows every bar that was acted on even after a crash between the two.
  */
 export class DecisionLedger {
   private st: LedgerFile = { version: 1, lastBarTs: {}, latest: {} };
+  private dirty = false;
 
   constructor(
     private readonly store: StateStore,
@@ -57,6 +59,22 @@ export class DecisionLedger {
       throw new TradelabError("STATE_CORRUPT", `state ${this.key}.json: unknown layout (version ${String(saved.version)})`, { details: { key: this.key } });
     }
     this.st = { version: 1, lastBarTs: { ...saved.lastBarTs }, latest: { ...saved.latest } };
+  }
+
+  /**
+   * Journaled intents newer than the file (a crash after the order left, before the file was
+   * written) become the latest decisions, so the restart asks the venue about them. Returns how many.
+   */
+  adoptIntents(intents: readonly DecisionRecord[]): number {
+    let n = 0;
+    for (const rec of intents) {
+      if (rec.status !== "intent" || this.actedOn(rec.symbol, rec.barTs)) continue;
+      this.st.lastBarTs[rec.symbol] = rec.barTs;
+      this.st.latest[rec.symbol] = rec;
+      this.dirty = true;
+      n++;
+    }
+    return n;
   }
 
   /** Open time of the last bar decided for `symbol` (-Infinity when none). */
@@ -78,26 +96,29 @@ export class DecisionLedger {
     return Object.values(this.st.latest);
   }
 
-  /** Records a decision and persists it before returning. */
-  async record(rec: DecisionRecord): Promise<void> {
+  /** Records a decision (in memory; `flush` writes the file). */
+  record(rec: DecisionRecord): void {
     if (this.actedOn(rec.symbol, rec.barTs)) {
       throw new TradelabError("INVARIANT", `decision for ${rec.symbol} bar ${rec.barTs} recorded twice (last ${this.lastBarTs(rec.symbol)})`);
     }
     this.st.lastBarTs[rec.symbol] = rec.barTs;
     this.st.latest[rec.symbol] = rec;
-    await this.persist();
+    this.dirty = true;
   }
 
   /** Updates the latest decision of a symbol (status after the venue answered). */
-  async update(symbol: string, barTs: number, patch: Partial<Pick<DecisionRecord, "status" | "reason" | "qty">>): Promise<void> {
+  update(symbol: string, barTs: number, patch: Partial<Pick<DecisionRecord, "status" | "reason" | "qty">>): void {
     const rec = this.st.latest[symbol];
     if (rec === undefined || rec.barTs !== barTs) return;
     this.st.latest[symbol] = { ...rec, ...patch };
-    await this.persist();
+    this.dirty = true;
   }
 
-  private persist(): Promise<void> {
-    return this.store.write(this.key, this.st);
+  /** Writes ttl_state.json (atomically) when something changed. */
+  async flush(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    await this.store.write(this.key, this.st);
   }
 }
 

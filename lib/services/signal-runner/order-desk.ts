@@ -58,7 +58,7 @@ export class OrderDesk {
     this.o.metrics.inc("tradelab_fills_total", "Fills applied to the book.", 1, { symbol: f.symbol, side: f.side });
     this.o.metrics.inc("tradelab_fees_total", "Fees paid, in the fee asset.", f.fee, { asset: f.feeAsset });
     void this.o.journal.append("fill", { ...f, source });
-    this.o.log.info({ symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, fee: f.fee, clientOrderId: f.clientOrderId, source }, "fill");
+    this.o.log.debug({ symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, fee: f.fee, clientOrderId: f.clientOrderId, source }, "fill");
     this.o.onFillApplied(f);
   }
 

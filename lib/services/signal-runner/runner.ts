@@ -6,6 +6,7 @@ import type { RiskGuardSnapshot } from "../../risk/risk-guard";
 import { OrderFilters } from "../../sim/filters";
 import { decideAction, writeObservation } from "../checkpoint-policy";
 import { planOrder, reducesPosition, type OrderPlan } from "../order-diff";
+import type { AccountBook } from "./account-book";
 import type { ConformalSizer } from "./conformal-sizer";
 import { decisionClientId, type DecisionRecord, type DecisionStatus } from "./decision-ledger";
 import { OrderDesk } from "./order-desk";
@@ -95,6 +96,10 @@ export class SignalRunner {
     });
   }
 
+  get book(): AccountBook {
+    return this.o.book;
+  }
+
   /** Restores the env-style state and the risk guard from positions.json after a restart. */
   restore(): void {
     const st = this.o.book.state;
@@ -166,8 +171,9 @@ export class SignalRunner {
     return { lastBarClose, featuresFinite: this.featuresFinite, oldestOpenOrderMs: this.desk.orders.oldestOpenAge(now), openOrders: this.desk.orders.open().length };
   }
 
-  /** Writes positions.json (book, env-style state, risk guard). */
+  /** Writes ttl_state.json and positions.json (book, env-style state, risk guard). */
   async persist(): Promise<void> {
+    await this.o.ledger.flush();
     for (const s of this.syms.values()) this.o.book.setPolicyState(s.symbol, s.state.snapshot());
     this.o.book.setRisk(this.o.guard.snapshot());
     await this.o.book.persist(this.o.clock.now());
@@ -279,22 +285,28 @@ export class SignalRunner {
     }
     const clientOrderId = decisionClientId(this.prefix, s.symbol, bar.ts);
     const rec: DecisionRecord = { ...base, status: this.desk.dryRun ? "dry-run" : "intent", clientOrderId, side: plan.side, qty: plan.qty };
-    await this.o.ledger.record(rec); // written before the order leaves: a restart knows this bar was acted on
-    this.count(rec.status);
-    if (this.desk.dryRun) return void this.o.journal.append("decision", { ...rec, ...extra });
-    await this.desk.cancelSymbol(s.symbol, "replaced by a new decision");
+    this.o.ledger.record(rec);
+    if (this.desk.dryRun) return this.finishRecorded(rec, extra);
+    // write-ahead: one journal append before the order leaves, so a restart knows this bar was acted on
+    await this.o.journal.append("intent", { ...rec });
+    if (this.desk.orders.open(s.symbol).length > 0) await this.desk.cancelSymbol(s.symbol, "replaced by a new decision");
     const req: OrderRequest = { clientOrderId, symbol: s.symbol, side: plan.side, type: "market", qty: plan.qty, timeInForce: "IOC" };
     const latency = this.perfNow() - arrivedAt;
     this.recordLatency(latency);
     this.o.guard.recordOrder(now);
     const r = await this.desk.submit(req, { barTs: bar.ts, decidedAt: now, requestedPrice: bar.close });
     const status: DecisionStatus = r.ok ? "sent" : r.error.code === "VENUE_UNAVAILABLE" || r.error.code === "VENUE_TIMEOUT" ? "failed" : "rejected";
-    await this.o.ledger.update(s.symbol, bar.ts, { status, reason: r.ok ? undefined : `${r.error.code}: ${r.error.message}` });
-    void this.o.journal.append("decision", { ...rec, status, latencyMs: latency, ...extra });
+    const reason = r.ok ? undefined : `${r.error.code}: ${r.error.message}`;
+    this.o.ledger.update(s.symbol, bar.ts, { status, reason });
+    this.finishRecorded({ ...rec, status, ...(reason ? { reason } : {}) }, { latencyMs: latency, ...extra });
   }
 
   private async finish(rec: DecisionRecord, extra: Record<string, unknown> = {}): Promise<void> {
-    await this.o.ledger.record(rec);
+    this.o.ledger.record(rec);
+    this.finishRecorded(rec, extra);
+  }
+
+  private finishRecorded(rec: DecisionRecord, extra: Record<string, unknown>): void {
     this.count(rec.status);
     void this.o.journal.append("decision", { ...rec, ...extra });
   }
