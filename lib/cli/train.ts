@@ -1,8 +1,9 @@
 import { runTrainCommand, type TrainingSetup } from "../app/build-training";
+import { runPopulationCommand } from "../app/build-pbt";
 import { isTradelabError } from "../core/errors";
 import type { TrainProgress } from "../rl/trainer";
 import type { SplitReport, TrainingReport } from "../services/train";
-import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
+import { type CliIo, defineCommand, type FlagValues, runCommand, runIfEntry, UsageError } from "./args";
 
 export const trainCommand = defineCommand({
   command: "npm run train --",
@@ -14,15 +15,23 @@ export const trainCommand = defineCommand({
     seed: { type: "integer", description: "seed of everything: weights, sampling, envs (default training.seed)", valueName: "S" },
     resume: { type: "string", description: "continue exactly from a checkpoint's training state, e.g. <out>/last", valueName: "dir" },
     json: { type: "boolean", description: "print the final report as JSON" },
+    pbt: { type: "boolean", description: "population-based training (pbt: section): members train side by side, the worst copy the best and perturb their hyperparameters" },
+    population: { type: "integer", description: "PBT members (default pbt.population)", min: 2, valueName: "N" },
+    search: { type: "string", description: "hyperparameter search (search: section): random or grid with every trial at the full budget, or halving (search.method with successive halving)", choices: ["random", "grid", "halving"], valueName: "kind" },
+    trials: { type: "integer", description: "random-search trials (default search.trials)", min: 1, valueName: "N" },
+    workers: { type: "integer", description: "worker threads for --pbt/--search (default one per CPU core, at most the population)", min: 1, valueName: "N" },
   },
   examples: [
     "npm run train -- --config configs/config_train.yaml --out checkpoints/x",
     "npm run train -- --config configs/config_train.yaml --out checkpoints/x --steps 200000 --seed 7",
     "npm run train -- --config configs/config_train.yaml --out checkpoints/x --resume checkpoints/x/last --steps 400000",
+    "npm run train -- --config configs/config_train.yaml --pbt --population 4 --steps 200000 --out checkpoints/pbt",
+    "npm run train -- --config configs/config_train.yaml --search halving --trials 9 --out checkpoints/search",
   ],
   notes: [
     "Writes <out>/ (the best checkpoint by the validation metric, or the final one), <out>/last/ (latest, for --resume) and <out>/metrics.jsonl (one line per update).",
     "A checkpoint is model.json + weights.bin (the policy as a tfjs Layers model), critic.*, optimizer.* and manifest.json (feature schema hash, normaliser, config, data range, seed, backend, metrics).",
+    "--pbt/--search write <out>/ (the best member's checkpoint), <out>/pbt-history.jsonl or search-history.jsonl (every report and decision), <out>/*-report.html (metric over time per member) and <out>/members/ (checkpoints and metrics per member); --steps is the budget per member.",
     "Exit codes: 0 ok, 1 error (bad config or data), 2 usage error.",
   ],
 });
@@ -80,6 +89,8 @@ export function summaryText(setup: TrainingSetup, r: TrainingReport): string[] {
 export async function trainMain(argv: readonly string[], io: CliIo): Promise<number> {
   return runCommand(trainCommand, argv, async (a) => {
     const f = a.flags;
+    if (f.pbt || f.search !== undefined) return populationMain(f, io);
+    if (f.population !== undefined || f.trials !== undefined || f.workers !== undefined) throw new UsageError("--population, --trials and --workers go with --pbt or --search");
     try {
       const { report, setup } = await runTrainCommand({
         config: f.config,
@@ -102,6 +113,23 @@ export async function trainMain(argv: readonly string[], io: CliIo): Promise<num
       return 1;
     }
   }, io);
+}
+
+async function populationMain(f: FlagValues<typeof trainCommand.flags>, io: CliIo): Promise<number> {
+  if (f.pbt && f.search !== undefined) throw new UsageError("--pbt and --search are different runs; give one");
+  if (f.resume !== undefined) throw new UsageError("--resume continues a single run; it does not go with --pbt or --search");
+  if (f.pbt ? f.trials !== undefined : f.population !== undefined) throw new UsageError(f.pbt ? "--trials goes with --search" : "--population goes with --pbt");
+  const search = f.search === "halving" ? { halving: true } : f.search !== undefined ? { method: f.search as "random" | "grid", halving: false } : {};
+  try {
+    const r = await runPopulationCommand({ config: f.config, mode: f.pbt ? "pbt" : "search", out: f.out, steps: f.steps, seed: f.seed, population: f.population, trials: f.trials, workers: f.workers, ...search });
+    if (f.json) io.out(JSON.stringify({ result: r.result, evaluation: r.evaluation, outDir: r.outDir, history: r.history, report: r.report }, null, 2));
+    else for (const l of r.summary) io.out(l);
+    return 0;
+  } catch (e) {
+    if (!isTradelabError(e)) throw e;
+    io.err(`error: ${e.message} [${e.code}]`);
+    return 1;
+  }
 }
 
 runIfEntry(/train\.ts$/, (argv, io) => trainMain(argv, io));
