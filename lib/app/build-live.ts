@@ -37,6 +37,8 @@ export interface LiveRequest extends LiveOverrides {
   out?: (line: string) => void;
   /** Log lines. Default stdout. */
   logStream?: LogStream;
+  /** In-process replay: false leaves the exchange paused for the caller to step (tests). Default: paced. */
+  replayAutoStart?: boolean;
 }
 
 /** Exit codes of `npm run live` (documented in --help). */
@@ -80,6 +82,8 @@ export class LiveApp {
   private barChain: Promise<void> = Promise.resolve();
   private readonly started = Date.now();
   private reconcileDiffs = 0;
+  private processed = 0;
+  private tradingSince: number | undefined;
   private firstBar = Number.NaN;
   private lastBar = Number.NaN;
   private tfMs = 60_000;
@@ -102,6 +106,25 @@ export class LiveApp {
   /** The health server's URL once started. */
   get healthUrl(): string | undefined {
     return this.health?.url;
+  }
+
+  /** The in-process replay exchange, once started. */
+  get replay(): LiveVenue["replay"] {
+    return this.venue?.replay;
+  }
+
+  /** True once the start-up sequence is done and bars are being traded. */
+  get trading(): boolean {
+    return this.tradingSince !== undefined;
+  }
+
+  /** Live bars fully processed (decision made and the venue's answer in). */
+  get barsDone(): number {
+    return this.processed;
+  }
+
+  get stats(): SignalRunner["stats"] | undefined {
+    return this.runner?.stats;
   }
 
   async run(): Promise<LiveSummary> {
@@ -164,7 +187,7 @@ export class LiveApp {
     const warmupBars = cfg.live.warmupBars ?? Math.max(model.pipeline.warmup + 1, 5 * model.pipeline.warmup);
     this.step("model loaded; feature schema hash matches this code's pipeline", { dir: model.dir, featureSchemaHash: model.pipeline.hash.slice(0, 16), observation: model.obsSize, warmup: model.pipeline.warmup, longOnly: model.env.longOnly, leverage: model.env.maxPositionFraction });
 
-    this.venue = await openVenue(cfg, { dryRun: cfg.live.dryRun, replayUrl: this.req.replayUrl, speed: cfg.live.speed, seed: this.req.seed ?? 0, warmupBars, logger: this.log });
+    this.venue = await openVenue(cfg, { dryRun: cfg.live.dryRun, replayUrl: this.req.replayUrl, speed: cfg.live.speed, seed: this.req.seed ?? 0, warmupBars, logger: this.log, autoStart: this.req.replayAutoStart });
     const venue = this.venue;
     const instruments = new Map<string, Instrument>();
     const fees = new Map<string, FeeRates>();
@@ -265,6 +288,7 @@ export class LiveApp {
     });
     this.stale.start(Math.max(50, Math.min(kc.pollIntervalMs, this.tfMs / cfg.live.speed / 2)));
     if (venue.replay) void venue.replay.done.then(() => this.onReplayDone());
+    this.tradingSince = Date.now();
     this.step("trading", { symbols: ex.symbols, maxBars: cfg.live.maxBars ?? "unbounded", equity: runner.equity() });
   }
 
@@ -320,6 +344,7 @@ export class LiveApp {
       const last = runner.lastBarTs(e.symbol);
       if (Number.isFinite(last) && e.bar.ts > last + this.tfMs) await this.fillGap(e.symbol, last + this.tfMs, e.bar.ts);
       await runner.onBar(e.symbol, e.bar, arrived);
+      this.processed++;
       if (Number.isNaN(this.firstBar)) this.firstBar = e.bar.ts + this.tfMs;
       this.lastBar = e.bar.ts + this.tfMs;
       this.refreshGauges();

@@ -47,6 +47,8 @@ export interface OpenVenueOptions {
   /** Bars of history the replay must serve before its first bar (the runner's warm-up). */
   warmupBars: number;
   logger: Logger;
+  /** In-process replay: false starts the exchange paused (the caller steps it). Default: paced from the first subscription. */
+  autoStart?: boolean;
 }
 
 /**
@@ -144,6 +146,7 @@ export async function openVenue(cfg: LiveConfig, o: OpenVenueOptions): Promise<L
       warmupBars: Math.max(1000, o.warmupBars),
       sim: cfg.execution as StartReplayOptions["sim"],
       seed: o.seed,
+      ...(o.autoStart === false ? { autoStart: false } : {}),
       balances: { ...ex.balances },
       ...creds,
       logger: o.logger.child({ component: "replay" }),

@@ -10,6 +10,7 @@ import type { FeatureSchema } from "../features/schema";
 import { loadCheckpoint, loadPolicy, type CheckpointManifest } from "../rl/checkpoint";
 import type { ActorCriticLayout } from "../rl/actor-critic";
 import type { PolicySnapshot } from "../rl/policy";
+import { RiskGuard, type RiskLimits } from "../risk/risk-guard";
 import type { OrderFilters } from "../sim/filters";
 import { planOrder } from "./order-diff";
 import { PolicyStateTracker } from "./signal-runner/policy-state";
@@ -130,8 +131,8 @@ export interface CheckpointPolicyOptions {
   feeRate: number;
   /** Spot accounts cannot go short: targets are clipped at 0. */
   allowShort: boolean;
-  /** Largest |position| the risk limits allow, base units. */
-  maxAbsPosition?: number;
+  /** Position limits of the live config (risk.maxPositionQty / maxPositionNotional), applied as the live runner applies them. */
+  riskLimits?: RiskLimits;
   /** Bars before this open time only feed the features (the live runner's warm-up); no decisions. */
   firstDecisionTs?: number;
 }
@@ -150,12 +151,14 @@ export class CheckpointPolicy implements Policy {
   private readonly obs: Float32Array;
   private readonly act = new Float32Array(1);
   private prevQty = 0;
+  private readonly guard: RiskGuard | undefined;
 
   constructor(
     private readonly model: CheckpointModel,
     private readonly opts: CheckpointPolicyOptions,
   ) {
     this.name = `checkpoint ${model.dir}`;
+    this.guard = opts.riskLimits ? new RiskGuard(opts.riskLimits) : undefined;
     this.stream = model.pipeline.stream();
     this.obs = new Float32Array(model.obsSize);
   }
@@ -186,7 +189,7 @@ export class CheckpointPolicy implements Policy {
       position: ctx.positionQty,
       band: this.model.env.rebalanceThreshold,
       filters: this.opts.filters,
-      maxAbsPosition: this.opts.maxAbsPosition,
+      maxAbsPosition: this.guard?.maxPositionQty(close),
       allowShort: this.opts.allowShort,
       freeQuote: ctx.cash,
       feeRate: this.opts.feeRate,
