@@ -6,6 +6,7 @@
  * 8 envs x 2,048 steps per rollout, minibatch 512, 10 epochs, ~115k steps. Then the same budget with
  * the full distributional configuration (twin 32-quantile critics, VGS, CVaR term, value clipping).
  */
+import { loadavg } from "node:os";
 import { optimizerSchema, ppoSchema, trainingSchema, vgsSchema } from "../lib/config/schemas/ppo";
 import type { VecEnv, VecStepResult } from "../lib/core/ports/env.port";
 import { openDataSession } from "../lib/infra/data/index";
@@ -96,7 +97,18 @@ async function loadCloses(): Promise<{ closes: Float64Array; source: string }> {
   return { closes, source: "seeded random walk (BTCUSDT parquet not found)" };
 }
 
-async function measure(label: string, closes: Float64Array, backend: string, ppoOverrides: object, vgsEnabled: boolean): Promise<{ sps: number; rolloutSps: number; rolloutSec: number; updateSec: number; steps: number }> {
+interface Measured {
+  sps: number;
+  /** Steps per second of this process's CPU time (less sensitive to other load on the machine). */
+  cpuSps: number;
+  rolloutSps: number;
+  rolloutSec: number;
+  updateSec: number;
+  steps: number;
+  load: number;
+}
+
+async function measure(label: string, closes: Float64Array, backend: string, ppoOverrides: object, vgsEnabled: boolean): Promise<Measured> {
   const ppo = ppoSchema.parse({ policyHidden: [64, 64], criticHidden: [64, 64], activation: "tanh", numEnvs: 8, rolloutSteps: 2048, minibatchSize: 512, epochs: 10, targetKl: null, ...ppoOverrides });
   const trainer = new PpoTrainer({
     env: new ClosesVecEnv(closes, ppo.numEnvs),
@@ -110,9 +122,19 @@ async function measure(label: string, closes: Float64Array, backend: string, ppo
     meta: { featureNames: [], featureSchema: null, featureSchemaHash: label, normaliser: null, config: ppo, dataRange: null },
   });
   const steps = UPDATES * ppo.numEnvs * ppo.rolloutSteps;
+  const cpu0 = process.cpuUsage();
   const s = await trainer.train(steps);
+  const cpu = process.cpuUsage(cpu0);
   trainer.dispose();
-  return { sps: s.stepsPerSec, rolloutSps: (s.steps * 1000) / s.rolloutMs, rolloutSec: s.rolloutMs / 1000, updateSec: s.updateMs / 1000, steps: s.steps };
+  return {
+    sps: s.stepsPerSec,
+    cpuSps: s.steps / ((cpu.user + cpu.system) / 1e6),
+    rolloutSps: (s.steps * 1000) / s.rolloutMs,
+    rolloutSec: s.rolloutMs / 1000,
+    updateSec: s.updateMs / 1000,
+    steps: s.steps,
+    load: loadavg()[0]!,
+  };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -120,7 +142,8 @@ export async function run(): Promise<BenchResult[]> {
   const { closes, source } = await loadCloses();
   const ref = await measure("reference", closes, backend, { distributional: false, valueClip: null }, false);
   const dist = await measure("distributional", closes, backend, { distributional: true, twinCritics: true, nQuantiles: 32, valueClip: 0.2, cvar: { alpha: 0.1, weight: 0.25 } }, true);
-  const split = (m: typeof ref): string => `rollout ${m.rolloutSec.toFixed(1)} s (${Math.round(m.rolloutSps)} steps/s), values+GAE+updates ${m.updateSec.toFixed(1)} s`;
+  const split = (m: Measured): string =>
+    `rollout ${m.rolloutSec.toFixed(1)} s (${Math.round(m.rolloutSps)} steps/s), values+GAE+updates ${m.updateSec.toFixed(1)} s; ${Math.round(m.cpuSps)} steps per CPU-second; load avg ${m.load.toFixed(1)} on 2 cores`;
   return [
     {
       name: "PPO reference spec, end to end",
