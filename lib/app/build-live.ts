@@ -8,7 +8,7 @@ import { checkBarFiles, checkDiskSpace, checkReferenceFile, checkStateWritable, 
 import { startHealthServer, type HealthServer } from "../infra/health-server";
 import { createLoggerFromConfig, type Logger, type LogStream } from "../infra/logger";
 import { JsonStateStore } from "../infra/state-store";
-import { NoTradeWindows } from "../risk/no-trade";
+import { NoTradeWindows, type NoTradeConfig } from "../risk/no-trade";
 import { RiskGuard } from "../risk/risk-guard";
 import type { KillSwitch } from "../risk/kill-switch";
 import { loadCheckpointModel, type CheckpointModel } from "../services/checkpoint-policy";
@@ -230,7 +230,7 @@ export class LiveApp {
       allowShort: venue.capabilities.shortSelling,
       guard,
       killSwitch: ks,
-      noTrade: new NoTradeWindows(cfg.noTrade),
+      noTrade: new NoTradeWindows(cfg.noTrade as NoTradeConfig),
       allowReducingInNoTrade: cfg.noTrade.allowReducing,
       ledger,
       book,

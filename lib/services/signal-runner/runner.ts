@@ -277,7 +277,8 @@ export class SignalRunner {
       { symbol: s.symbol, side: plan.side, qty: plan.qty, price: bar.close },
       { now, lastBarTs: bar.ts, timeframeMs: this.o.timeframeMs, lastPrice: bar.close, positionQty: qty },
     );
-    if (!risk.allowed) {
+    if ("reason" in risk) {
+      // a denial (narrowed with `in` so the notebooks' non-strict compile narrows it too)
       this.stats.riskDenied++;
       this.metrics.inc("tradelab_risk_denials_total", "Orders the risk guard denied.", 1, { reason: risk.reason });
       this.log.warn({ symbol: s.symbol, reason: risk.reason, err: risk.message }, "order denied by the risk guard");
