@@ -30,6 +30,8 @@ export { runSlippageCalibration, runLatencyCalibration } from "./app/build-calib
 export { slippageFigures } from "./services/calibrate-slippage-report";
 export { latencyFitFigures, seasonalityFigures } from "./services/calibrate-latency-report";
 export { loadSlippageProfile, loadSeasonality } from "./sim/loaders";
+export { runTrainCommand as train, type TrainRequest } from "./app/build-training";
+export type { TrainProgress } from "./rl/trainer";
 
 /** Opens the DuckDB session over data/ (views: bars, trades, book, journal). Close it with `.close()`. */
 export function open(opts: DataSessionOptions = {}): Promise<DataSession> {

@@ -7,7 +7,7 @@ export { computeGae, explainedVariance, nextValuesFor } from "./gae";
 export { PpoLearner, type UpdateStats } from "./learner";
 export { clippedSurrogate, cvarOfQuantiles, quantileHuberLoss, quantileHuberLossAndGrad, quantileTaus } from "./losses";
 export { RewardScaler, RunningMeanStd } from "./normalizer";
-export { AdaptiveUpgd, FlatAdam, createOptimizer, type FlatOptimizer } from "./optimizers";
+export { AdaptiveUpgd, FlatAdam, createOptimizer, type FlatOptimizer } from "./optimizers/index";
 export { PolicySnapshot, gaussianLogProb, squash, squashLogDet, squashedLogProb } from "./policy";
 export { scheduled } from "./schedules";
 export { PpoTrainer, type CheckpointMeta, type EvalMetrics, type PolicyEvaluator, type TrainProgress, type TrainSummary, type TrainerOptions } from "./trainer";

@@ -4,7 +4,7 @@ import type { OptimizerConfig, VgsConfig } from "../config/schemas/ppo";
 import type { ActorCriticLayout, PpoSettings } from "./actor-critic";
 import type { RolloutBuffer } from "./buffer";
 import { quantileTaus } from "./losses";
-import { createOptimizer, type FlatOptimizer } from "./optimizers";
+import { createOptimizer, type FlatOptimizer } from "./optimizers/index";
 import { PolicySnapshot } from "./policy";
 import { PPO_STATS, ppoGradient, type Minibatch, type PpoCoefficients } from "./ppo-step";
 import { VarianceGradientScaler } from "./vgs";
