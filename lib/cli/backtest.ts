@@ -1,4 +1,5 @@
 import { runBacktestCommand, type BacktestOutcome } from "../app/build-backtest";
+import { checkpointBacktestPolicy } from "../app/live-checkpoint-backtest";
 import { metricsTable } from "../services/backtest/report";
 import { STRATEGY_NAMES } from "../services/strategies/baselines";
 import { isTradelabError } from "../core/errors";
@@ -10,6 +11,7 @@ export const backtestCommand = defineCommand({
   summary: "Backtest a rule strategy (or a trained checkpoint) on the embedded data through the execution simulator, next to buy-and-hold.",
   flags: {
     strategy: { type: "string", description: "rule baseline", choices: STRATEGY_NAMES, default: "sma-cross" },
+    model: { type: "string", description: "a trained checkpoint instead of a rule baseline (the live runner's decision path)", valueName: "dir" },
     symbol: { type: "string", description: "symbol(s); several share one account", multiple: true, valueName: "S" },
     venue: { type: "string", description: "data venue partition (default from the config)", valueName: "V" },
     timeframe: { type: "string", description: "bar timeframe; resampled from 1m when not stored (default from the config)", valueName: "T" },
@@ -24,6 +26,7 @@ export const backtestCommand = defineCommand({
   examples: [
     "npm run backtest -- --strategy sma-cross --symbol BTCUSDT --from 2025-06-01 --to 2025-08-01",
     "npm run backtest -- --strategy momentum --symbol BTCUSDT --symbol ETHUSDT --report reports/momentum.html",
+    "npm run backtest -- --model checkpoints/demo --symbol BTCUSDT --from 2025-08-01 --to 2025-08-18",
   ],
   notes: ["Costs are on: fees, slippage, latency and exchange filters from the config's execution section.", "Exit codes: 0 ok, 1 error (bad data, config), 2 usage error."],
 });
@@ -53,6 +56,7 @@ export async function backtestMain(argv: readonly string[], io: CliIo, isTty = p
       const out = await runBacktestCommand({
         config: f.config,
         strategy: f.strategy,
+        policy: f.model === undefined ? undefined : checkpointBacktestPolicy(f.model, f.config),
         symbols: f.symbol,
         venue: f.venue,
         timeframe: f.timeframe,
