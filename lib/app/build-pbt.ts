@@ -216,7 +216,7 @@ export async function runPopulationCommand(req: PopulationRequest): Promise<Popu
     let evaluation: CheckpointEvaluation | null = null;
     if (result.best) {
       const b = result.best;
-      evaluation = await pool.evaluate(outDir, b.hyperparameters, { [mode]: { member: b.member, round: b.round, metric, value: b.metric, hyperparameters: b.hyperparameters, initialMedian: result.initialMedian, finalMedian: result.finalMedian, history: historyName } });
+      evaluation = await pool.evaluate(outDir, b.hyperparameters, { [mode]: { member: b.member, round: b.round, metric, value: b.metric, hyperparameters: b.hyperparameters, initialMedian: result.initialMedian, initialTop: result.initialTop, finalMedian: result.finalMedian, finalTop: result.finalTop, history: historyName } });
     }
     writeReportHtml(report, `${mode === "pbt" ? "Population-based training" : "Hyperparameter search"}: ${outDir}`, reportBlocks(records, result, metric, keys, evaluation));
     const summary = populationSummary(result, metric, evaluation, { outDir, history, report });
@@ -229,7 +229,7 @@ export async function runPopulationCommand(req: PopulationRequest): Promise<Popu
 function reportBlocks(records: readonly HistoryRecord[], r: PopulationResult, metric: string, keys: string[], evaluation: CheckpointEvaluation | null): ReportBlock[] {
   const rep = populationReport(records);
   const names = shortKeys(keys);
-  const blocks: ReportBlock[] = [{ kind: "text", text: verdict(r, metric) }];
+  const blocks: ReportBlock[] = verdict(r, metric).map((text): ReportBlock => ({ kind: "text", text }));
   if (evaluation) {
     const row = (split: string, label: string, m: CheckpointEvaluation["test"]["policy"]): (string | number)[] => [`${split} ${label}`, m.totalReturn, m.sharpe, m.sortino, m.maxDrawdown, m.trades, m.feesPaid];
     blocks.push({

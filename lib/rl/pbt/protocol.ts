@@ -96,4 +96,4 @@ export type HistoryRecord =
   | { type: "promote"; round: number; member: number; rank: number; nextSteps: number }
   | { type: "stop"; round: number; member: number; rank: number; metric: number | null }
   | { type: "best"; round: number; member: number; metric: number; checkpoint: string; hyperparameters: Hyperparameters }
-  | { type: "end"; rounds: number; best: { member: number; round: number; metric: number; hyperparameters: Hyperparameters } | null; initialMedian: number | null; finalMedian: number | null; failed: number[]; elapsedMs: number };
+  | { type: "end"; rounds: number; best: { member: number; round: number; metric: number; hyperparameters: Hyperparameters } | null; initialMedian: number | null; initialTop: number | null; finalMedian: number | null; finalTop: number | null; failed: number[]; elapsedMs: number };

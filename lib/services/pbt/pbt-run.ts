@@ -41,14 +41,10 @@ export async function runPbt(o: PbtRunOptions): Promise<PopulationResult> {
   for (const m of members) hooks.record({ type: "member", round: 0, member: m.member, seed: m.seed, hyperparameters: { ...m.hyperparameters } });
 
   const ids = members.map((m) => m.member);
-  let initialMedian: number | null = null;
-  let lastMedian: number | null = null;
   for (let i = 0; i < roundSteps.length; i++) {
     const round = i + 1;
     const reports = await run.runRound(round, ids, roundSteps[i]!);
-    const { scores, ranking, median } = run.rank(round, ids, reports);
-    if (round === 1) initialMedian = median;
-    lastMedian = median;
+    const { scores, ranking } = run.rank(round, ids, reports);
     await run.updateBest(round, ranking, reports);
     await run.removeUnreferenced();
     if (round === roundSteps.length) break;
@@ -74,5 +70,5 @@ export async function runPbt(o: PbtRunOptions): Promise<PopulationResult> {
     await run.removeUnreferenced();
     hooks.status?.(members, round, run.rounds);
   }
-  return run.end("pbt", initialMedian, lastMedian);
+  return run.end("pbt");
 }

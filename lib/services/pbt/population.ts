@@ -87,10 +87,12 @@ export interface PopulationResult {
   mode: "pbt" | "search";
   rounds: number;
   best: BestCheckpoint | null;
-  /** Median validation metric of the population after the first round. */
+  /** Median and top validation metric of the population after the first round. */
   initialMedian: number | null;
-  /** Median of the members' last metrics at the end. */
+  initialTop: number | null;
+  /** Median and top validation metric in the last round. */
   finalMedian: number | null;
+  finalTop: number | null;
   members: MemberState[];
   elapsedMs: number;
 }
@@ -111,6 +113,8 @@ export class PopulationRun {
   readonly t0: number;
   best: BestCheckpoint | null = null;
   rounds = 0;
+  /** Median and top metric of each ranked round, in order. */
+  private readonly ranked: { median: number | null; top: number | null }[] = [];
   private readonly created = new Set<string>();
 
   constructor(o: PopulationRunOptions, members: MemberState[]) {
@@ -209,6 +213,7 @@ export class PopulationRun {
     const ranking = rankMembers(scores);
     const byId = new Map(scores.map((s) => [s.member, s.metric]));
     const med = median(scores.map((s) => s.metric));
+    this.ranked.push({ median: med, top: ranking.length > 0 ? (byId.get(ranking[0]!) ?? null) : null });
     this.o.hooks.record({ type: "rank", round, ranking, metrics: ranking.map((m) => byId.get(m) ?? null), median: med });
     return { scores, ranking, median: med };
   }
@@ -240,11 +245,14 @@ export class PopulationRun {
     }
   }
 
-  end(mode: "pbt" | "search", initialMedian: number | null, finalMedian: number | null): PopulationResult {
+  end(mode: "pbt" | "search"): PopulationResult {
     const elapsedMs = this.o.clock.now() - this.t0;
+    const first = this.ranked[0];
+    const last = this.ranked[this.ranked.length - 1];
+    const stats = { initialMedian: first?.median ?? null, initialTop: first?.top ?? null, finalMedian: last?.median ?? null, finalTop: last?.top ?? null };
     const failed = this.members.filter((m) => m.status === "failed").map((m) => m.member);
     const b = this.best;
-    this.o.hooks.record({ type: "end", rounds: this.rounds, best: b ? { member: b.member, round: b.round, metric: b.metric, hyperparameters: b.hyperparameters } : null, initialMedian, finalMedian, failed, elapsedMs });
-    return { mode, rounds: this.rounds, best: b, initialMedian, finalMedian, members: this.members, elapsedMs };
+    this.o.hooks.record({ type: "end", rounds: this.rounds, best: b ? { member: b.member, round: b.round, metric: b.metric, hyperparameters: b.hyperparameters } : null, ...stats, failed, elapsedMs });
+    return { mode, rounds: this.rounds, best: b, ...stats, members: this.members, elapsedMs };
   }
 }

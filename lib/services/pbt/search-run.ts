@@ -2,7 +2,6 @@ import { TradelabError } from "../../core/errors";
 import type { DeepReadonly } from "../../config/freeze";
 import type { SearchConfig } from "../../config/schemas/pbt";
 import { fullBudgetRung, halvingRungs, promote, type Rung } from "../../rl/pbt/halving";
-import { median } from "../../rl/pbt/scheduler";
 import { gridHyperparameters, sampleHyperparameters, type Hyperparameters } from "../../rl/pbt/space";
 import { memberSeed, memberSpaceSeed, newMember, PopulationRun, type PopulationResult, type PopulationRunOptions } from "./population";
 
@@ -44,13 +43,9 @@ export async function runSearch(o: SearchRunOptions): Promise<PopulationResult> 
   for (const m of members) hooks.record({ type: "member", round: 0, member: m.member, seed: m.seed, hyperparameters: { ...m.hyperparameters } });
 
   let active = members.map((m) => m.member);
-  let initialMedian: number | null = null;
-  let lastMedian: number | null = null;
   for (const rung of rungs) {
     const reports = await run.runRound(rung.round, active, rung.steps);
-    const { scores, ranking, median: med } = run.rank(rung.round, active, reports);
-    if (rung.round === 1) initialMedian = med;
-    lastMedian = med;
+    const { scores, ranking } = run.rank(rung.round, active, reports);
     await run.updateBest(rung.round, ranking, reports);
     await run.removeUnreferenced();
     const next = rungs[rung.round];
@@ -70,6 +65,5 @@ export async function runSearch(o: SearchRunOptions): Promise<PopulationResult> 
     await run.removeUnreferenced();
     hooks.status?.(members, rung.round, run.rounds);
   }
-  const finalMedian = lastMedian ?? median(members.map((m) => m.metric));
-  return run.end("search", initialMedian, finalMedian);
+  return run.end("search");
 }

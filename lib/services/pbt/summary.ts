@@ -11,13 +11,24 @@ function splitRows(name: string, r: SplitReport): string[] {
   return [row("policy", r.policy), row("buy-and-hold", r.buyAndHold)];
 }
 
-/** Whether the best member beat the population's initial median, in words. */
-export function verdict(r: PopulationResult, metric: string): string {
-  if (r.best === null) return `no member reported a finite validation ${metric}`;
+/**
+ * Whether the population improved, in words: the best checkpoint against the initial median, when
+ * it was found, and the last round against the first (best-of-the-first-round beats its median by
+ * construction, so the last round says whether training on made things better).
+ */
+export function verdict(r: PopulationResult, metric: string): string[] {
+  if (r.best === null) return [`no member reported a finite validation ${metric}`];
   const round = r.mode === "pbt" ? "round" : "rung";
-  if (r.initialMedian === null) return `best validation ${metric} ${formatValue(r.best.metric)}; ${round} 1 had no finite metric to compare with`;
-  const beats = r.best.metric > r.initialMedian;
-  return `best validation ${metric} ${formatValue(r.best.metric)} (m${r.best.member}, ${round} ${r.best.round}) ${beats ? "beats" : "does NOT beat"} the population's initial median ${formatValue(r.initialMedian)} (after ${round} 1)`;
+  const b = r.best;
+  const lines: string[] = [];
+  if (r.initialMedian === null) lines.push(`best validation ${metric} ${formatValue(b.metric)} (m${b.member}, ${round} ${b.round}); ${round} 1 had no finite metric to compare with`);
+  else lines.push(`best validation ${metric} ${formatValue(b.metric)} (m${b.member}, ${round} ${b.round}) ${b.metric > r.initialMedian ? "beats" : "does NOT beat"} the population's initial median ${formatValue(r.initialMedian)} (after ${round} 1)`);
+  if (r.rounds > 1 && b.round === 1) lines.push(`the best was reached in ${round} 1 and no later ${round} improved on it: it comes from the initial draw of hyperparameters, not from further training`);
+  if (r.rounds > 1) {
+    const last = r.finalTop !== null && r.initialMedian !== null ? (r.finalTop > r.initialMedian ? "above" : "NOT above") : "not comparable with";
+    lines.push(`${round} 1: top ${formatValue(r.initialTop)}, median ${formatValue(r.initialMedian)}; last ${round}: top ${formatValue(r.finalTop)} (${last} the initial median), median ${formatValue(r.finalMedian)}`);
+  }
+  return lines;
 }
 
 export interface SummaryPaths {
@@ -35,8 +46,7 @@ export function populationSummary(r: PopulationResult, metric: string, evaluatio
   const lines = [
     "",
     `${r.mode === "pbt" ? "population-based training" : "search"}: ${r.members.length} ${r.mode === "pbt" ? "members" : "trials"}, ${r.rounds} ${r.mode === "pbt" ? "rounds" : "rungs"}, ${formatDuration(r.elapsedMs)}; ${restarts} restart(s)${failed.length > 0 ? `, failed at the end: ${failed.join(", ")}` : ""}`,
-    verdict(r, metric),
-    `median validation ${metric}: ${formatValue(r.initialMedian)} after ${r.mode === "pbt" ? "round" : "rung"} 1, ${formatValue(r.finalMedian)} at the end`,
+    ...verdict(r, metric),
   ];
   if (r.best) lines.push(`best hyperparameters: ${keys.map((k) => `${names[k]}=${formatValue(r.best!.hyperparameters[k])}`).join(", ")}`);
   if (evaluation) {
