@@ -245,7 +245,7 @@ export class LiveApp {
     runner.restore();
     this.step("state loaded", { dir: paths.sessionDir, firstStart, cash: book.cash, positions: Object.fromEntries(book.symbols().map((s) => [s, book.qty(s)])) });
 
-    this.monitor = new ResourceMonitor(() => venue.syncClock(), cfg.live.stateDir);
+    this.monitor = new ResourceMonitor(() => venue.probe(), cfg.live.stateDir);
     await this.monitor.start();
     const ready: ReadyInputs = { cfg: cfg.live.health, clock: venue.clock, timeframeMs: this.tfMs, runner, guard, killSwitch: ks, monitor: this.monitor };
     this.refreshGauges = registerLiveGauges(metrics, ready, conformal);
@@ -475,6 +475,8 @@ export class LiveApp {
       killSwitch: this.ks?.tripped ? `TRIPPED: ${this.ks.state.reason}` : "armed",
       latencyP50Ms: quantile(st?.decisionLatencyMs ?? [], 0.5),
       latencyP99Ms: quantile(st?.decisionLatencyMs ?? [], 0.99),
+      decideP50Ms: quantile(st?.decideLatencyMs ?? [], 0.5),
+      decideP99Ms: quantile(st?.decideLatencyMs ?? [], 0.99),
       reconcileDifferences: this.reconcileDiffs,
       ...(this.error !== undefined ? { error: this.error } : {}),
     };

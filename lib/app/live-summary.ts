@@ -30,8 +30,12 @@ export interface LiveSummary {
   positions: Record<string, number>;
   openOrdersLeft: number;
   killSwitch: string;
+  /** Bar arrival -> order sent, ms (bars that sent an order). */
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** Bar arrival -> decision made, ms (every decided bar). */
+  decideP50Ms: number;
+  decideP99Ms: number;
   reconcileDifferences: number;
   error?: string;
 }
@@ -61,7 +65,7 @@ export function formatSummary(s: LiveSummary): string {
     ["fills", `${s.fills}, fees ${money(s.fees, s.quoteAsset)}`],
     ["PnL", `${money(s.pnl, s.quoteAsset)}${pct}: equity ${money(s.startEquity, s.quoteAsset)} -> ${money(s.endEquity, s.quoteAsset)}; realised ${money(s.realizedPnl, s.quoteAsset)}, unrealised ${money(s.unrealizedPnl, s.quoteAsset)}`],
     ["position", `${pos}${s.openOrdersLeft > 0 ? `; ${s.openOrdersLeft} order(s) still open` : ""}`],
-    ["latency", `bar -> order sent p50 ${ms(s.latencyP50Ms)}, p99 ${ms(s.latencyP99Ms)}`],
+    ["latency", `bar -> decision p50 ${ms(s.decideP50Ms)}, p99 ${ms(s.decideP99Ms)}; bar -> order sent p50 ${ms(s.latencyP50Ms)}, p99 ${ms(s.latencyP99Ms)}`],
     ["reconcile", `${s.reconcileDifferences} difference(s) at start`],
     ["kill switch", s.killSwitch],
   ];

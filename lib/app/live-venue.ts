@@ -29,6 +29,8 @@ export interface LiveVenue {
   onBarClose(closeTs: number): void;
   /** Re-measures the clock offset (real venues); returns venue - local ms. */
   syncClock(): Promise<number>;
+  /** Reachability probe for readiness; resolves with the clock drift (0 for the replay, whose time is simulated). */
+  probe(): Promise<number>;
   /** The replay exchange started for this run (in-process replay only). */
   replay?: ReplayExchange;
   /** A short description for logs and the summary. */
@@ -100,6 +102,16 @@ async function replayRange(ex: Extract<LiveConfig["exchange"], { venue: "replay"
   }
 }
 
+async function ping(url: string): Promise<number> {
+  const res = await fetch(`${url}/api/v3/ping`);
+  if (!res.ok) throw new TradelabError("VENUE_UNAVAILABLE", `replay exchange at ${url}: ping answered HTTP ${res.status}`);
+  await res.arrayBuffer();
+  return 0;
+}
+
+/** The replay's clock jumps a bar at a time: measure its offset once, at start (and after -1021), not periodically. */
+const replayAdapterDefaults = { timeSyncIntervalMs: 0 };
+
 async function serverTime(url: string): Promise<number> {
   try {
     const res = await fetch(`${url.replace(/\/$/, "")}/api/v3/time`);
@@ -120,7 +132,7 @@ export async function openVenue(cfg: LiveConfig, o: OpenVenueOptions): Promise<L
     if (o.replayUrl !== undefined) {
       const url = o.replayUrl.replace(/\/$/, "");
       const clock = new ReplayFollowerClock(await serverTime(url), o.speed);
-      const a = createVenueAdapters("replay", { ...adapterConfigOf(ex), restBaseUrl: url, wsBaseUrl: url.replace(/^http/, "ws"), ...creds }, { clock, logger: log });
+      const a = createVenueAdapters("replay", { ...replayAdapterDefaults, ...adapterConfigOf(ex), restBaseUrl: url, wsBaseUrl: url.replace(/^http/, "ws"), ...creds }, { clock, logger: log });
       return {
         name: "replay",
         capabilities: a.capabilities,
@@ -130,6 +142,7 @@ export async function openVenue(cfg: LiveConfig, o: OpenVenueOptions): Promise<L
         clock,
         onBarClose: (t) => clock.follow(t),
         syncClock: async () => (await a.exchangeInfo!.clockDriftMs?.()) ?? 0,
+        probe: () => ping(url),
         description: `replay exchange at ${url} (attached, followed at ${o.speed}x)`,
         close: async () => undefined,
       };
@@ -151,7 +164,7 @@ export async function openVenue(cfg: LiveConfig, o: OpenVenueOptions): Promise<L
       ...creds,
       logger: o.logger.child({ component: "replay" }),
     });
-    const a = createVenueAdapters("replay", { ...adapterConfigOf(ex), ...replay.adapterConfig }, { clock: replay.clock, logger: log });
+    const a = createVenueAdapters("replay", { ...replayAdapterDefaults, ...adapterConfigOf(ex), ...replay.adapterConfig }, { clock: replay.clock, logger: log });
     return {
       name: "replay",
       capabilities: a.capabilities,
@@ -161,12 +174,18 @@ export async function openVenue(cfg: LiveConfig, o: OpenVenueOptions): Promise<L
       clock: replay.clock,
       onBarClose: () => undefined,
       syncClock: async () => (await a.exchangeInfo!.clockDriftMs?.()) ?? 0,
+      probe: () => ping(replay.baseUrl),
       replay,
       description: `replay exchange ${replay.baseUrl} (${new Date(range.from).toISOString().slice(0, 16)} to ${new Date(range.to).toISOString().slice(0, 16)} UTC at ${o.speed}x)`,
       close: () => replay.close(),
     };
   }
   const clock = new SystemClock();
+  const syncClock = async (): Promise<number> => {
+    const d = (await a.exchangeInfo!.clockDriftMs?.()) ?? 0;
+    clock.setOffset(d);
+    return d;
+  };
   const a = createVenueAdapters(ex.venue, adapterConfigOf(ex), { clock: new SystemClock(), logger: log });
   if (!a.marketData || !a.exchangeInfo) throw new ConfigError(`venue ${ex.venue} provides no market data or exchange info for the live runner`, { path: "exchange.venue" });
   if (!o.dryRun && !a.execution) throw new ConfigError(`venue ${ex.venue} has no order entry: use --dry-run, or a venue with execution`, { path: "exchange.venue" });
@@ -178,11 +197,8 @@ export async function openVenue(cfg: LiveConfig, o: OpenVenueOptions): Promise<L
     execution: o.dryRun ? undefined : a.execution,
     clock,
     onBarClose: () => undefined,
-    syncClock: async () => {
-      const d = (await a.exchangeInfo!.clockDriftMs?.()) ?? 0;
-      clock.setOffset(d);
-      return d;
-    },
+    syncClock,
+    probe: syncClock,
     description: `${ex.venue} (${a.capabilities.realMoney ? "REAL MONEY" : "no real money"})`,
     close: async () => undefined,
   };

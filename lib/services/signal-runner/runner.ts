@@ -42,7 +42,7 @@ const KEEP_LATENCIES = 10_000;
  * order id, and expires one TTL after its bar closed; bars are processed one at a time, in order.
  */
 export class SignalRunner {
-  readonly stats: RunStats = { barsSeen: 0, warmupBars: 0, decisions: 0, outcomes: {}, ordersSent: 0, ordersRejected: 0, ordersFailed: 0, riskDenied: 0, fills: 0, fees: 0, cancels: 0, decisionLatencyMs: [] };
+  readonly stats: RunStats = { barsSeen: 0, warmupBars: 0, decisions: 0, outcomes: {}, ordersSent: 0, ordersRejected: 0, ordersFailed: 0, riskDenied: 0, fills: 0, fees: 0, cancels: 0, decisionLatencyMs: [], decideLatencyMs: [] };
   readonly desk: OrderDesk;
   private readonly syms = new Map<string, SymbolState>();
   private readonly marks: Record<string, number> = {};
@@ -55,6 +55,7 @@ export class SignalRunner {
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
   private featuresFinite = true;
+  private arrivedAt = 0;
 
   constructor(private readonly o: SignalRunnerOptions) {
     this.log = o.log ?? silentRunnerLog;
@@ -235,6 +236,7 @@ export class SignalRunner {
   }
 
   private async decide(s: SymbolState, bar: Bar, closeTs: number, equity: number, qty: number, arrivedAt: number): Promise<void> {
+    this.arrivedAt = arrivedAt;
     const m = this.o.model;
     const obs = writeObservation(m, s.stream, s.state, qty, bar.close, equity, s.obs);
     this.featuresFinite = obs.every((x) => Number.isFinite(x));
@@ -293,6 +295,7 @@ export class SignalRunner {
     if (this.desk.orders.open(s.symbol).length > 0) await this.desk.cancelSymbol(s.symbol, "replaced by a new decision");
     const req: OrderRequest = { clientOrderId, symbol: s.symbol, side: plan.side, type: "market", qty: plan.qty, timeInForce: "IOC" };
     const latency = this.perfNow() - arrivedAt;
+    this.keep(this.stats.decideLatencyMs, latency);
     this.recordLatency(latency);
     this.o.guard.recordOrder(now);
     const r = await this.desk.submit(req, { barTs: bar.ts, decidedAt: now, requestedPrice: bar.close });
@@ -303,6 +306,7 @@ export class SignalRunner {
   }
 
   private async finish(rec: DecisionRecord, extra: Record<string, unknown> = {}): Promise<void> {
+    this.keep(this.stats.decideLatencyMs, this.perfNow() - this.arrivedAt);
     this.o.ledger.record(rec);
     this.finishRecorded(rec, extra);
   }
@@ -318,10 +322,13 @@ export class SignalRunner {
     this.metrics.inc("tradelab_decisions_total", "Decisions by outcome.", 1, { outcome: status });
   }
 
-  private recordLatency(ms: number): void {
-    const l = this.stats.decisionLatencyMs;
+  private keep(l: number[], ms: number): void {
     l.push(ms);
     if (l.length > KEEP_LATENCIES) l.splice(0, l.length - KEEP_LATENCIES);
+  }
+
+  private recordLatency(ms: number): void {
+    this.keep(this.stats.decisionLatencyMs, ms);
     this.metrics.observe("tradelab_decision_latency_seconds", "Bar arrival to order handed to the venue adapter.", ms / 1000, LATENCY_BUCKETS);
   }
 }

@@ -63,8 +63,10 @@ export interface RunStats {
   fills: number;
   fees: number;
   cancels: number;
-  /** Bar arrival -> order handed to the venue adapter, ms (last 10 000). */
+  /** Bar arrival -> order handed to the venue adapter, ms (last 10 000 orders). */
   decisionLatencyMs: number[];
+  /** Bar arrival -> decision made (order about to be sent, or none), ms, every decided bar (last 10 000). */
+  decideLatencyMs: number[];
 }
 
 export interface RunnerHealth {
