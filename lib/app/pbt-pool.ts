@@ -27,6 +27,7 @@ interface Job {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (p: TrialProgress) => void;
+  onStart?: () => void;
 }
 
 interface Slot {
@@ -77,8 +78,8 @@ export class PbtWorkerPool implements TrialExecutor {
     this.slots = Array.from({ length: o.size }, () => ({ worker: null, job: null }));
   }
 
-  runTrial(spec: TrialSpec, onProgress?: (p: TrialProgress) => void): Promise<TrialReport> {
-    return this.submit({ kind: "train", spec }, onProgress) as Promise<TrialReport>;
+  runTrial(spec: TrialSpec, onProgress?: (p: TrialProgress) => void, onStart?: () => void): Promise<TrialReport> {
+    return this.submit({ kind: "train", spec }, onProgress, onStart) as Promise<TrialReport>;
   }
 
   /** Validation and test figures of a checkpoint (written into its manifest too). */
@@ -86,10 +87,10 @@ export class PbtWorkerPool implements TrialExecutor {
     return this.submit({ kind: "evaluate", checkpoint, hyperparameters, extra }) as Promise<CheckpointEvaluation>;
   }
 
-  private submit(task: WorkerTask, onProgress?: (p: TrialProgress) => void): Promise<unknown> {
+  private submit(task: WorkerTask, onProgress?: (p: TrialProgress) => void, onStart?: () => void): Promise<unknown> {
     if (this.closed) return Promise.reject(new TradelabError("INVALID_ARGUMENT", "the worker pool is closed"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, resolve, reject, onProgress });
+      this.queue.push({ id: this.nextId++, task, resolve, reject, onProgress, onStart });
       this.dispatch();
     });
   }
@@ -101,6 +102,7 @@ export class PbtWorkerPool implements TrialExecutor {
       slot.job = job;
       slot.worker ??= this.spawn(slot);
       slot.worker.postMessage({ id: job.id, task: job.task } satisfies WorkerRequest);
+      job.onStart?.();
     }
   }
 

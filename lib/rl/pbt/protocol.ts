@@ -71,7 +71,8 @@ export interface TrialReport {
 export interface TrialExecutor {
   /** Trials that can run at the same time. */
   readonly parallelism: number;
-  runTrial(spec: TrialSpec, onProgress?: (p: TrialProgress) => void): Promise<TrialReport>;
+  /** `onStart` is called when the trial leaves the queue and starts on a worker. */
+  runTrial(spec: TrialSpec, onProgress?: (p: TrialProgress) => void, onStart?: () => void): Promise<TrialReport>;
 }
 
 /** One hyperparameter change made by explore. */

@@ -24,7 +24,7 @@ export interface CheckpointStore {
   publishBest(from: string): string | Promise<string>;
 }
 
-export type MemberStatus = "waiting" | "running" | "ready" | "failed" | "stopped";
+export type MemberStatus = "waiting" | "queued" | "running" | "ready" | "failed" | "stopped";
 
 /** One member (PBT) or trial (search), as the coordinator tracks it. */
 export interface MemberState {
@@ -151,16 +151,24 @@ export class PopulationRun {
           totalSteps: this.o.totalSteps,
           metric: this.o.metric,
         };
-        m.status = "running";
+        m.status = "queued";
         m.liveSteps = m.steps;
+        m.stepsPerSec = 0;
         show();
         try {
-          const r = await executor.runTrial(spec, (p) => {
-            m.liveSteps = p.steps;
-            m.stepsPerSec = p.stepsPerSec;
-            hooks.progress?.(p);
-            show();
-          });
+          const r = await executor.runTrial(
+            spec,
+            (p) => {
+              m.liveSteps = p.steps;
+              m.stepsPerSec = p.stepsPerSec;
+              hooks.progress?.(p);
+              show();
+            },
+            () => {
+              m.status = "running";
+              show();
+            },
+          );
           this.created.add(r.checkpoint);
           reports.set(m.member, r);
           m.checkpoint = r.checkpoint;

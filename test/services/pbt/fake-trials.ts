@@ -57,10 +57,11 @@ export class FakeExecutor implements TrialExecutor {
     this.delays = new SeededRng(delaySeed);
   }
 
-  async runTrial(spec: TrialSpec, onProgress?: (p: TrialProgress) => void): Promise<TrialReport> {
+  async runTrial(spec: TrialSpec, onProgress?: (p: TrialProgress) => void, onStart?: () => void): Promise<TrialReport> {
     this.specs.push(spec);
     while (this.running >= this.parallelism) await new Promise((r) => setTimeout(r, 1));
     this.running++;
+    onStart?.();
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
       await new Promise((r) => setTimeout(r, this.delays.int(5)));

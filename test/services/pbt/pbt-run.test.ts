@@ -126,6 +126,21 @@ describe("population-based training", () => {
     expect(next.resumeFrom).toBe(r1.checkpoint);
   });
 
+  it("the live view shows queued trials apart from the ones running on a worker", async () => {
+    const store = new MemoryStore();
+    const executor = new FakeExecutor(store, 2, 1);
+    let maxRunning = 0;
+    let sawQueued = false;
+    const status = (ms: readonly { status: string }[]): void => {
+      maxRunning = Math.max(maxRunning, ms.filter((m) => m.status === "running").length);
+      sawQueued ||= ms.some((m) => m.status === "queued");
+    };
+    const o = baseOptions(executor, store, []);
+    await runPbt({ ...o, hooks: { ...o.hooks, status }, pbt, workers: 2 });
+    expect(maxRunning).toBe(2);
+    expect(sawQueued).toBe(true);
+  });
+
   it("stops with a clear error when every trial of a round fails", async () => {
     const faults = Array.from({ length: 4 }, (_, member) => ({ member, round: 1, attempts: [0, 1] }));
     await expect(run({ population: 4, faults })).rejects.toMatchObject({ code: "TRIAL_FAILED", message: expect.stringMatching(/round 1: every trial failed/) });
