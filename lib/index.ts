@@ -26,12 +26,22 @@ export { dailyReturns, metricsTable } from "./services/backtest/report";
 export { createStrategy, STRATEGY_NAMES } from "./services/strategies/baselines";
 export { loadTrainConfig, loadLiveConfig } from "./config/kinds";
 export { SeededRng } from "./sim/rng";
+import { ExecutionModels } from "./sim/execution-models";
+import { loadExecutionData } from "./sim/loaders";
+import type { ExecutionConfig } from "./config/schemas/execution";
+
+/** The execution models (fees, slippage, latency, fills, filters) of an `execution:` config section. */
+export function executionModels(execution: ExecutionConfig, seed = 0): ExecutionModels {
+  return new ExecutionModels(execution, loadExecutionData(execution), seed);
+}
 export { runSlippageCalibration, runLatencyCalibration } from "./app/build-calibration";
 export { slippageFigures } from "./services/calibrate-slippage-report";
 export { latencyFitFigures, seasonalityFigures } from "./services/calibrate-latency-report";
 export { loadSlippageProfile, loadSeasonality } from "./sim/loaders";
 export { runTrainCommand as train, type TrainRequest } from "./app/build-training";
 export type { TrainProgress } from "./rl/trainer";
+export { evaluateCheckpoint, type EvaluateOutcome } from "./app/build-evaluation";
+export { checkpointBacktestPolicy } from "./app/live-checkpoint-backtest";
 
 /** Opens the DuckDB session over data/ (views: bars, trades, book, journal). Close it with `.close()`. */
 export function open(opts: DataSessionOptions = {}): Promise<DataSession> {

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { loadTrainConfig } from "../config/kinds";
 import { trainConfigSchema } from "../config/schemas/train";
-import { conformalSchema, type ConformalConfig } from "../config/schemas/conformal";
+import type { z } from "zod";
+import { conformalSchema } from "../config/schemas/conformal";
 import { DataError } from "../core/errors";
 import { buildEnvMarket, splitRange } from "../env/index";
 import { openDataSession } from "../infra/data/index";
@@ -15,7 +16,7 @@ export interface EvaluateRequest {
   /** Checkpoint directory. */
   model: string;
   /** Conformal settings (defaults from the schema; `enabled` is implied). */
-  conformal?: Partial<ConformalConfig>;
+  conformal?: Partial<z.input<typeof conformalSchema>>;
   /** Write the predictor calibrated on the validation split as <model>/conformal.json (the live runner starts from it). */
   saveConformal?: boolean;
 }
@@ -48,7 +49,7 @@ export async function evaluateCheckpoint(req: EvaluateRequest): Promise<Evaluate
   if (bars.length < 2) throw new DataError(`no ${cfg.data.timeframe} bars for ${symbol} under ${cfg.data.dir}`, { symbol });
   const market = buildEnvMarket({ pipeline: model.pipeline, bars, symbol, timeframeMs: tf.ms });
   const execution = { config: cfg.execution, data: loadExecutionData(cfg.execution) };
-  const conformal = conformalSchema.parse({ ...cfg.conformal, ...req.conformal, enabled: true });
+  const conformal = conformalSchema.parse({ ...cfg.conformal, ...req.conformal, sizing: { ...cfg.conformal.sizing, ...req.conformal?.sizing }, enabled: true });
   const common = { model, market, execution, assetClass: cfg.data.assetClass, conformal, seed: cfg.training.seed };
   const val = runCheckpoint({ ...common, range: validation });
   const off = runCheckpoint({ ...common, range: test, conformalState: val.conformalState });
