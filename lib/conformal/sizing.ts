@@ -6,6 +6,8 @@ import type { CoverageTracker } from "./coverage";
 export type SizingReason =
   /** sizing is off: target unchanged */
   | "off"
+  /** the scale set when the target last moved is kept (no resizing on width noise alone) */
+  | "held"
   /** target is flat: nothing to size */
   | "flat"
   /** scaled by the width ratio */
@@ -60,7 +62,11 @@ export function sizeByWidth(target: number, iv: SizingInterval, referenceWidth: 
   if (target === 0) return decision(0, 1, "flat");
   if (!isProper(iv)) return decision(target, cfg.minScale, "no-interval");
   if (!(referenceWidth > 0 && Number.isFinite(referenceWidth))) return decision(target, cfg.minScale, "no-reference");
-  return decision(target, widthScale((iv.hi - iv.lo) / referenceWidth, cfg.scaleFunction, cfg.strength, cfg.minScale), "scaled");
+  const scale = widthScale((iv.hi - iv.lo) / referenceWidth, cfg.scaleFunction, cfg.strength, cfg.minScale);
+  const step = cfg.scaleStep ?? 0;
+  // quantised down (never up: sizing must not lever up), but not below the floor
+  const q = step > 0 ? Math.max(cfg.minScale, Math.floor(scale / step + 1e-9) * step) : scale;
+  return decision(target, Math.min(1, q), "scaled");
 }
 
 /**
@@ -87,4 +93,33 @@ export function sizeTarget(target: number, iv: SizingInterval, referenceWidth: n
 export function referenceWidth(cfg: ConformalSizingConfig, tracker: CoverageTracker): number {
   if (cfg.reference === "fixed") return cfg.referenceWidth ?? Number.NaN;
   return cfg.reference === "rolling-median" ? tracker.medianFiniteWidth() : tracker.meanFiniteWidth();
+}
+
+/**
+ * Keeps the scale chosen when the agent's target last moved: the scale is recomputed only when the
+ * target changes side or moves by at least `resizeThreshold` (fraction of the max position) from the
+ * target it was set for. Without this, a width hovering around its rolling reference would resize the
+ * position every bar and pay fees for it.
+ */
+export class HeldSizing {
+  private heldFor = Number.NaN;
+  private scale = 1;
+
+  constructor(private readonly resizeThreshold: number) {}
+
+  size(target: number, fresh: () => SizingDecision): SizingDecision {
+    if (target === 0) {
+      this.heldFor = 0;
+      this.scale = 1;
+      return decision(0, 1, "flat");
+    }
+    const h = this.heldFor;
+    if (h !== h || Math.sign(target) !== Math.sign(h) || Math.abs(target - h) >= this.resizeThreshold) {
+      const d = fresh();
+      this.heldFor = target;
+      this.scale = d.scale;
+      return d;
+    }
+    return decision(target, this.scale, "held");
+  }
 }

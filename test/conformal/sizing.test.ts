@@ -81,3 +81,39 @@ describe("reference width", () => {
     expect(conformalSizingSchema.safeParse({ reference: "fixed" }).success).toBe(false);
   });
 });
+
+describe("sizing scale steps", () => {
+  it("rounds the scale down to the configured step so small width changes do not resize every bar", async () => {
+    const { conformalSizingSchema } = await import("../../lib/config/schemas/conformal");
+    const { sizeByWidth } = await import("../../lib/conformal/sizing");
+    const cfg = conformalSizingSchema.parse({ mode: "scale", scaleFunction: "inverse", strength: 1 });
+    expect(cfg.scaleStep).toBe(0.25);
+    // width 1.6 x reference -> raw scale 0.625 -> 0.5
+    expect(sizeByWidth(1, { lo: 0, hi: 1.6 }, 1, cfg).scale).toBe(0.5);
+    expect(sizeByWidth(1, { lo: 0, hi: 1.7 }, 1, cfg).scale).toBe(0.5);
+    // narrower than the reference never levers up
+    expect(sizeByWidth(1, { lo: 0, hi: 0.5 }, 1, cfg).scale).toBe(1);
+    const cont = conformalSizingSchema.parse({ mode: "scale", scaleStep: 0 });
+    expect(sizeByWidth(1, { lo: 0, hi: 1.6 }, 1, cont).scale).toBeCloseTo(0.625, 12);
+  });
+});
+
+describe("held sizing", () => {
+  it("keeps the scale while the target stays put and recomputes when it moves or flips", async () => {
+    const { HeldSizing } = await import("../../lib/conformal/sizing");
+    const h = new HeldSizing(0.25);
+    let calls = 0;
+    const fresh = (scale: number) => () => {
+      calls++;
+      return { target: 0, scale, reason: "scaled" as const };
+    };
+    expect(h.size(0.8, fresh(0.5)).target).toBeCloseTo(0.4, 12);
+    expect(h.size(0.9, fresh(1)).target).toBeCloseTo(0.45, 12); // moved 0.1 < 0.25: scale 0.5 held
+    expect(h.size(0.9, fresh(1)).reason).toBe("held");
+    expect(calls).toBe(1);
+    expect(h.size(0.4, fresh(1)).target).toBeCloseTo(0.4, 12); // moved 0.4: recomputed
+    expect(h.size(-0.4, fresh(0.25)).target).toBeCloseTo(-0.1, 12); // flipped side: recomputed
+    expect(h.size(0, fresh(0.25))).toEqual({ target: 0, scale: 1, reason: "flat" });
+    expect(calls).toBe(3);
+  });
+});

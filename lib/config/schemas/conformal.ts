@@ -36,6 +36,18 @@ export const conformalSizingSchema = z
     /** Floor of the scale (0 lets a very wide or infinite interval close the position). Default 0. */
     minScale: z.number().finite().min(0).max(1).default(0),
     /**
+     * Round the scale down to a multiple of this step (0.25 gives 0, 0.25, 0.5, 0.75, 1), so small
+     * changes in width do not re-size the position every bar and pay fees for it. 0 = continuous.
+     * Default 0.25.
+     */
+    scaleStep: z.number().finite().min(0).max(1).default(0.25),
+    /**
+     * The scale is recomputed only when the agent's target changes side or moves by at least this
+     * much (fraction of the max position); otherwise the scale set at that move is kept. 0 =
+     * recompute every bar. Default 0.25.
+     */
+    resizeThreshold: z.number().finite().min(0).max(2).default(0.25),
+    /**
      * Stand-aside threshold: stay in only while the interval's worst case on the target's side
      * exceeds this edge (forecast units, e.g. round-trip cost as a log return). Default 0.
      */

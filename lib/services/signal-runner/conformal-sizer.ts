@@ -1,6 +1,6 @@
 import type { ConformalConfig } from "../../config/schemas/conformal";
 import { ConformalPredictor, type ConformalInterval, type ConformalMetrics } from "../../conformal/predictor";
-import type { SizingDecision } from "../../conformal/sizing";
+import { HeldSizing, type SizingDecision } from "../../conformal/sizing";
 import type { ActorCriticLayout } from "../../rl/actor-critic";
 import { mlpForwardJs, mlpJsWeights, mlpScratch, type MlpJsWeights, type MlpScratch } from "../../rl/mlp";
 
@@ -30,6 +30,7 @@ export class ConformalSizer {
   private readonly loIdx: number;
   private readonly hiIdx: number;
   lastInterval: ConformalInterval | null = null;
+  private readonly held: HeldSizing;
 
   constructor(
     readonly predictor: ConformalPredictor,
@@ -44,6 +45,7 @@ export class ConformalSizer {
     const a = predictor.config.alpha;
     this.loIdx = Math.min(this.nq - 1, Math.max(0, Math.floor((a / 2) * this.nq)));
     this.hiIdx = this.nq - 1 - this.loIdx;
+    this.held = new HeldSizing(predictor.config.sizing.resizeThreshold ?? 0);
   }
 
   /** A sizer from a saved predictor state and the live conformal config (the config wins). */
@@ -90,8 +92,9 @@ export class ConformalSizer {
     return iv;
   }
 
+  /** Sizes the target by the interval; the scale is held while the target stays put (see HeldSizing). */
   size(target: number, iv: ConformalInterval): SizingDecision {
-    return this.predictor.size(target, iv);
+    return this.held.size(target, () => this.predictor.size(target, iv));
   }
 
   metrics(): ConformalMetrics {
