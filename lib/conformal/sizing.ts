@@ -118,7 +118,7 @@ export class HeldSizing {
       const d = fresh();
       this.heldFor = target;
       this.scale = d.scale;
-      return d;
+      return decision(target, d.scale, d.reason);
     }
     return decision(target, this.scale, "held");
   }

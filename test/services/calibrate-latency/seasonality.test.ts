@@ -62,7 +62,7 @@ describe("fitSeasonality", () => {
   });
 
   it("reproduces the shipped data/latency file from the BTCUSDT 1m volume, with source, range and hash", async () => {
-    const o = await runLatencyCalibration({ streamSymbol: "", seasonalitySymbol: "BTCUSDT", dryRun: true });
+    const o = await runLatencyCalibration({ journal: "", streamSymbol: "", seasonalitySymbol: "BTCUSDT", dryRun: true });
     const shipped = loadSeasonality("data/latency/liquidity_latency_seasonality.json");
     expect(Array.from(o.seasonality!.multipliers)).toEqual(Array.from(shipped));
     const file = seasonalityFile(o.seasonality!, "2026-01-01T00:00:00.000Z", 30);
