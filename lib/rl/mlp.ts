@@ -142,27 +142,20 @@ export function mlpForward(layout: MlpLayout, theta: tf.Tensor1D, x: tf.Tensor2D
 }
 
 /**
- * [x^T; 1]: the transposed layer input with a row of ones appended. Multiplied by dZ it gives the
- * kernel gradient stacked over the bias gradient, which is exactly the layer's [kernel, bias] block
- * of the flat vector (the kernel is row-major [in, out] and the bias follows it). Transposing first
- * matters: matMul(..., transposeA) has no fast path on WASM.
- */
-export function augmentedTranspose(x: tf.Tensor2D, onesRow: tf.Tensor2D): tf.Tensor2D {
-  return tf.concat([tf.transpose(x), onesRow], 0);
-}
-
-/**
  * Backward pass: given dLoss/dOut, the gradients of the network's parameters as flat pieces in
- * layout order (one [kernel, bias] block per layer). The input's gradient is not computed.
- * `inputAugT` (= augmentedTranspose(input)) can be shared by networks reading the same input.
+ * layout order (kernel 0, bias 0, kernel 1, ...). The input's gradient is not computed. The kernel
+ * gradient is x^T dZ with x transposed first (matMul's transposeA has no fast path on WASM); the bias
+ * gradient is 1^T dZ (a matmul beats sum over axis 0 there). `inputT` (the transposed network input)
+ * can be shared by networks reading the same input.
  */
-export function mlpBackward(layout: MlpLayout, trace: MlpTrace, dOut: tf.Tensor2D, onesRow: tf.Tensor2D, inputAugT?: tf.Tensor2D): tf.Tensor1D[] {
+export function mlpBackward(layout: MlpLayout, trace: MlpTrace, dOut: tf.Tensor2D, onesRow: tf.Tensor2D, inputT?: tf.Tensor2D): tf.Tensor1D[] {
   const n = layout.layers.length;
-  const pieces: tf.Tensor1D[] = new Array<tf.Tensor1D>(n);
+  const pieces: tf.Tensor1D[] = new Array<tf.Tensor1D>(2 * n);
   let dz = dOut;
   for (let l = n - 1; l >= 0; l--) {
-    const xT = l === 0 && inputAugT !== undefined ? inputAugT : augmentedTranspose(trace.inputs[l]!, onesRow);
-    pieces[l] = tf.reshape(tf.matMul(xT, dz), [-1]);
+    const xT = l === 0 && inputT !== undefined ? inputT : tf.transpose(trace.inputs[l]!);
+    pieces[2 * l] = tf.reshape(tf.matMul(xT, dz), [-1]);
+    pieces[2 * l + 1] = tf.reshape(tf.matMul(onesRow, dz), [-1]);
     if (l > 0) {
       const dh = tf.matMul(dz, tf.transpose(trace.kernels[l]!)) as tf.Tensor2D;
       dz = activationGrad(dh, trace.hidden[l - 1]!, layout.activation);

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ActorCriticLayout } from "./actor-critic";
 import { gaussianLogProbTf } from "./critic";
 import { clippedQuantileHuberLossAndGrad, clippedSurrogate, quantileHuberLossAndGrad, squaredErrorLossAndGrad, type LossAndGrad } from "./losses";
-import { augmentedTranspose, mlpBackward, mlpForward } from "./mlp";
+import { mlpBackward, mlpForward } from "./mlp";
 
 /** One minibatch, as tensors (rows already gathered). */
 export interface Minibatch {
@@ -42,7 +42,7 @@ export interface PpoGradient {
 export function ppoGradient(layout: ActorCriticLayout, theta: tf.Tensor1D, mb: Minibatch, k: PpoCoefficients, taus: tf.Tensor1D): PpoGradient {
   const b = mb.obs.shape[0];
   const onesRow = tf.ones([1, b]) as tf.Tensor2D;
-  const obsAugT = augmentedTranspose(mb.obs, onesRow); // shared by the three networks' first layers
+  const obsT = tf.transpose(mb.obs); // shared by the networks' first layers
 
   // policy
   const ptrace = mlpForward(layout.policy, theta, mb.obs);
@@ -55,7 +55,7 @@ export function ppoGradient(layout: ActorCriticLayout, theta: tf.Tensor1D, mb: M
   const dLogStdPg = tf.sum(tf.mul(dlp, tf.sub(tf.square(g.z), 1)), 0);
   const dLogStd = tf.mul(tf.sub(dLogStdPg, k.entropyCoef), g.logStdInside) as tf.Tensor1D;
   const entropy = tf.add(tf.sum(g.logStd), layout.spec.actionSize * (0.5 + 0.5 * Math.log(2 * Math.PI)));
-  const pieces: tf.Tensor1D[] = [...mlpBackward(layout.policy, ptrace, dMean, onesRow, obsAugT), dLogStd];
+  const pieces: tf.Tensor1D[] = [...mlpBackward(layout.policy, ptrace, dMean, onesRow, obsT), dLogStd];
 
   // critics
   let valueLoss: tf.Scalar = tf.scalar(0);
@@ -64,7 +64,7 @@ export function ppoGradient(layout: ActorCriticLayout, theta: tf.Tensor1D, mb: M
     const old = mb.oldCriticOut?.[ci] ?? null;
     const lg = criticLoss(layout, trace.out, mb.returns, old, k, taus);
     valueLoss = tf.add(valueLoss, lg.loss);
-    pieces.push(...mlpBackward(c, trace, tf.mul(lg.grad, k.valueCoef) as tf.Tensor2D, onesRow, obsAugT));
+    pieces.push(...mlpBackward(c, trace, tf.mul(lg.grad, k.valueCoef) as tf.Tensor2D, onesRow, obsT));
   });
 
   const loss = tf.add(tf.sub(sur.loss, tf.mul(entropy, k.entropyCoef)), tf.mul(valueLoss, k.valueCoef));
