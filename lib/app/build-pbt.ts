@@ -231,7 +231,8 @@ function reportBlocks(records: readonly HistoryRecord[], r: PopulationResult, me
   const names = shortKeys(keys);
   const blocks: ReportBlock[] = verdict(r, metric).map((text): ReportBlock => ({ kind: "text", text }));
   if (evaluation) {
-    const row = (split: string, label: string, m: CheckpointEvaluation["test"]["policy"]): (string | number)[] => [`${split} ${label}`, m.totalReturn, m.sharpe, m.sortino, m.maxDrawdown, m.trades, m.feesPaid];
+    const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+    const row = (split: string, label: string, m: CheckpointEvaluation["test"]["policy"]): (string | number)[] => [`${split} ${label}`, pct(m.totalReturn), m.sharpe, m.sortino, pct(m.maxDrawdown), m.trades, m.feesPaid];
     blocks.push({
       kind: "table",
       header: ["best checkpoint", "return", "sharpe", "sortino", "max dd", "trades", "fees"],

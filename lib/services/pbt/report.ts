@@ -40,6 +40,11 @@ function describe(r: HistoryRecord, names: Record<string, string>): string[] | n
   }
 }
 
+/** A point per round: members report once per round, so the points matter more than the lines. */
+function withMarkers(f: Figure): Figure {
+  return { ...f, data: f.data.map((t) => ({ ...t, mode: "lines+markers" })) };
+}
+
 export function populationReport(records: readonly HistoryRecord[]): PopulationReport {
   const start = records.find((r): r is Start => r.type === "start");
   if (!start) throw new RangeError("population history has no start record");
@@ -62,8 +67,14 @@ export function populationReport(records: readonly HistoryRecord[]): PopulationR
       ]),
     );
   const noun = start.mode === "pbt" ? "member" : "trial";
-  const metric = linesFigure(`validation ${start.metric} per ${noun}`, x, series((r) => r.metric), { x: "env steps", y: start.metric });
-  const hyperparameters = keys.map((k) => linesFigure(`${names[k]} per ${noun}`, x, series((r) => r.hyperparameters[k] ?? null), { x: "env steps", y: k }));
+  const metric = withMarkers(linesFigure(`validation ${start.metric} per ${noun}`, x, series((r) => r.metric), { x: "env steps", y: start.metric }));
+  const hyperparameters = keys.map((k) => {
+    const f = withMarkers(linesFigure(`${names[k]} per ${noun}`, x, series((r) => r.hyperparameters[k] ?? null), { x: "env steps", y: k }));
+    // log-scale ranges are sampled and perturbed in log space: show them that way
+    const range = start.space[k] as { scale?: string } | undefined;
+    if (range?.scale === "log") f.layout = { ...f.layout, yaxis: { ...(f.layout.yaxis as Record<string, unknown>), type: "log" } };
+    return f;
+  });
   const rows = records.map((r) => describe(r, names)).filter((r): r is string[] => r !== null);
   return { metric, hyperparameters, decisions: { header: ["round", noun, "event", "details"], rows } };
 }

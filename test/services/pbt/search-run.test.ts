@@ -63,6 +63,9 @@ describe("hyperparameter search", () => {
     expect(rep.metric.data).toHaveLength(9);
     expect(rep.metric.data[0]!.x).toEqual([1000, 3000, 9000]);
     expect(rep.hyperparameters).toHaveLength(2);
+    expect((rep.hyperparameters[0]!.layout.yaxis as { type?: string }).type).toBe("log");
+    expect((rep.hyperparameters[1]!.layout.yaxis as { type?: string }).type).toBeUndefined();
+    expect(rep.metric.data[0]!.mode).toBe("lines+markers");
     expect(rep.decisions.rows.filter((r) => r[2] === "promote")).toHaveLength(3 + 1);
     const table = memberTable(result.members, Object.keys(space), { mode: "search", round: 3, rounds: 3, metric: "sharpe", elapsedMs: 65_000, best: result.best });
     expect(table[0]).toMatch(/^search rung 3\/3 \| best sharpe .* \| 1m05s$/);
