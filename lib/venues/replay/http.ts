@@ -31,11 +31,15 @@ interface Route {
 
 const isWire = (r: Reply): r is WireError => "code" in r;
 
-type Parsed<T> = { ok: true; v: T } | { ok: false; e: WireError };
+// both members name both fields: notebooks compile lib without strictNullChecks, where `ok` does not narrow
+type Parsed<T> = { ok: true; v: T; e?: undefined } | { ok: false; e: WireError; v?: undefined };
 
-function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } } }, p: Record<string, string>): Parsed<T> {
+type Issues = { issues: { path: PropertyKey[] }[] };
+
+function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: Issues } }, p: Record<string, string>): Parsed<T> {
   const r = schema.safeParse(p);
-  return r.success ? { ok: true, v: r.data } : { ok: false, e: firstBadParam(r.error.issues) };
+  if (r.success) return { ok: true, v: r.data };
+  return { ok: false, e: firstBadParam((r as { error: Issues }).error.issues) };
 }
 
 const ROUTES: Record<string, Route> = {
