@@ -18,6 +18,8 @@ const onSignal = (sig: NodeJS.Signals): void => {
 };
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
+// a closed output pipe (the supervisor or the terminal went away) must not kill a trading process
+for (const s of [process.stdout, process.stderr]) s.on("error", (e: NodeJS.ErrnoException) => void (e.code === "EPIPE" ? undefined : process.emitWarning(e)));
 
 const io = { out: (s: string) => process.stdout.write(`${s}\n`), err: (s: string) => process.stderr.write(`${s}\n`) };
 liveMain(process.argv.slice(2), io, { onApp: (a) => (app = a) }).then(

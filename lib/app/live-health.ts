@@ -147,5 +147,8 @@ export function registerLiveGauges(m: LiveMetrics, r: ReadyInputs, conformal: Re
     m.set("tradelab_trading_state", "Risk guard state: 0 active, 1 reducing, 2 halted.", r.guard.state === "active" ? 0 : r.guard.state === "reducing" ? 1 : 2);
     m.set("tradelab_kill_switch_tripped", "1 when the kill switch is tripped.", r.killSwitch.tripped ? 1 : 0);
     m.set("tradelab_open_orders", "Orders open at the venue.", r.runner.health().openOrders);
+    const mem = process.memoryUsage();
+    m.set("process_resident_memory_bytes", "Resident memory of the runner process.", mem.rss);
+    m.set("nodejs_heap_used_bytes", "V8 heap in use.", mem.heapUsed);
   };
 }

@@ -56,6 +56,8 @@ export class SignalRunner {
   private stopped = false;
   private featuresFinite = true;
   private arrivedAt = 0;
+  /** Time this bar spent waiting on the venue (order status sync, cancels): not part of the decision latency. */
+  private venueWait = 0;
 
   constructor(private readonly o: SignalRunnerOptions) {
     this.log = o.log ?? silentRunnerLog;
@@ -203,7 +205,8 @@ export class SignalRunner {
     this.stats.barsSeen++;
     const tf = this.o.timeframeMs;
     const closeTs = bar.ts + tf;
-    if (this.desk.orders.open(symbol).length > 0 || this.desk.orders.lagging(symbol).length > 0) await this.desk.sync(symbol);
+    this.venueWait = 0;
+    if (this.desk.orders.open(symbol).length > 0 || this.desk.orders.lagging(symbol).length > 0) await this.waitVenue(this.desk.sync(symbol));
     const equity = this.equity();
     const q1 = this.o.book.qty(symbol);
     s.state.onBarClose(s.prevQty, q1, s.accQty > 0 ? s.accNotional / s.accQty : Number.NaN, equity);
@@ -292,9 +295,9 @@ export class SignalRunner {
     if (this.desk.dryRun) return this.finishRecorded(rec, extra);
     // write-ahead: one journal append before the order leaves, so a restart knows this bar was acted on
     await this.o.journal.append("intent", { ...rec });
-    if (this.desk.orders.open(s.symbol).length > 0) await this.desk.cancelSymbol(s.symbol, "replaced by a new decision");
+    if (this.desk.orders.open(s.symbol).length > 0) await this.waitVenue(this.desk.cancelSymbol(s.symbol, "replaced by a new decision"));
     const req: OrderRequest = { clientOrderId, symbol: s.symbol, side: plan.side, type: "market", qty: plan.qty, timeInForce: "IOC" };
-    const latency = this.perfNow() - arrivedAt;
+    const latency = this.perfNow() - arrivedAt - this.venueWait;
     this.keep(this.stats.decideLatencyMs, latency);
     this.recordLatency(latency);
     this.o.guard.recordOrder(now);
@@ -302,11 +305,11 @@ export class SignalRunner {
     const status: DecisionStatus = r.ok ? "sent" : r.error.code === "VENUE_UNAVAILABLE" || r.error.code === "VENUE_TIMEOUT" ? "failed" : "rejected";
     const reason = r.ok ? undefined : `${r.error.code}: ${r.error.message}`;
     this.o.ledger.update(s.symbol, bar.ts, { status, reason });
-    this.finishRecorded({ ...rec, status, ...(reason ? { reason } : {}) }, { latencyMs: latency, ...extra });
+    this.finishRecorded({ ...rec, status, ...(reason ? { reason } : {}) }, { latencyMs: latency, venueWaitMs: this.venueWait, ...extra });
   }
 
   private async finish(rec: DecisionRecord, extra: Record<string, unknown> = {}): Promise<void> {
-    this.keep(this.stats.decideLatencyMs, this.perfNow() - this.arrivedAt);
+    this.keep(this.stats.decideLatencyMs, this.perfNow() - this.arrivedAt - this.venueWait);
     this.o.ledger.record(rec);
     this.finishRecorded(rec, extra);
   }
@@ -320,6 +323,15 @@ export class SignalRunner {
     this.stats.decisions++;
     this.stats.outcomes[status] = (this.stats.outcomes[status] ?? 0) + 1;
     this.metrics.inc("tradelab_decisions_total", "Decisions by outcome.", 1, { outcome: status });
+  }
+
+  private async waitVenue(p: Promise<void>): Promise<void> {
+    const t = this.perfNow();
+    try {
+      await p;
+    } finally {
+      this.venueWait += this.perfNow() - t;
+    }
   }
 
   private keep(l: number[], ms: number): void {

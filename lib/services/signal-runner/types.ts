@@ -63,7 +63,7 @@ export interface RunStats {
   fills: number;
   fees: number;
   cancels: number;
-  /** Bar arrival -> order handed to the venue adapter, ms (last 10 000 orders). */
+  /** Bar arrival -> order handed to the venue adapter, ms, minus waits on the venue (status sync, cancels) (last 10 000 orders). */
   decisionLatencyMs: number[];
   /** Bar arrival -> decision made (order about to be sent, or none), ms, every decided bar (last 10 000). */
   decideLatencyMs: number[];
