@@ -17,7 +17,7 @@ export class TaggedJournal implements Journal {
     private readonly tags: Record<string, unknown>,
   ) {}
   append(kind: string, record: Record<string, unknown>): Promise<void> {
-    return this.inner.append(kind, { ...this.tags, ...record });
+    return this.inner.append(kind, { ...record, ...this.tags });
   }
   flush(): Promise<void> {
     return this.inner.flush();

@@ -47,7 +47,8 @@ export async function reconcileWithVenue(r: ReconcileInput): Promise<ReconcileDi
   const note = (d: ReconcileDifference, level: "info" | "warn" = "warn"): void => {
     diffs.push(d);
     r.log[level]({ kind: d.kind, symbol: d.symbol, local: d.local, venue: d.venue, action: d.action }, `reconcile: ${d.kind}${d.symbol ? ` ${d.symbol}` : ""}`);
-    void r.journal.append("reconcile", { ...d });
+    const { kind, ...rest } = d;
+    void r.journal.append("reconcile", { difference: kind, ...rest });
   };
   const ours = (cid: string): boolean => cid.startsWith(`${r.prefix}-`) || cid.startsWith(`${r.prefix}x-`);
 

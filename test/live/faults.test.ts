@@ -132,3 +132,28 @@ describe("faults trip the risk guard or the kill switch as configured", () => {
     expect(JSON.parse(readFileSync(join(state, "kill_switch_state.json"), "utf8")).tripped).toBe(false);
   });
 });
+
+describe("kill switch actions", () => {
+  it("with flattenOnTrip, a trip cancels open orders and closes the position at market before exiting 3", async () => {
+    const r = await start("flatten", { risk: { killSwitch: { flattenOnTrip: true, limits: noStale } } });
+    try {
+      for (let i = 0; i < 40 && Math.abs(r.exchange.venue.account.position("BTCUSDT").qty) < 1e-9; i++) await stepBars(r, 1);
+      expect(r.exchange.venue.account.position("BTCUSDT").qty).toBeGreaterThan(0);
+      writeFileSync(join(root, "flatten", "state", "kill_switch.flag"), "flatten test\n");
+      // the flatten order is a market order: it fills when the exchange replays the next bar
+      let done = false;
+      void r.done.then(() => (done = true));
+      while (!done) {
+        const open = await r.exchange.venue.openOrders("BTCUSDT");
+        if (open.some((o) => o.clientOrderId.startsWith("tlx-"))) await r.exchange.step(1);
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      const s = await r.done;
+      expect(s.exitCode).toBe(3);
+      expect(r.exchange.venue.account.position("BTCUSDT").qty).toBe(0);
+      expect(s.positions.BTCUSDT).toBeCloseTo(0, 9);
+    } finally {
+      await r.exchange.close();
+    }
+  });
+});

@@ -57,6 +57,33 @@ describe("start-up", () => {
     }
   });
 
+  it("--dry-run decides and journals on every bar but sends nothing; without a calibration state conformal sizing stays off with a logged reason", async () => {
+    const plain = join(root, "plain-ckpt");
+    cpSync(model, plain, { recursive: true });
+    rmSync(join(plain, "conformal.json"));
+    const exchange = await startExchange({ bars: 100, autoStart: false });
+    const log = captureLog();
+    const config = writeLiveConfig(join(root, "dry"), { conformal: { enabled: true, sizing: { mode: "stand-aside" } }, risk: { killSwitch: { limits: { staleIntervals: 0 } } } });
+    const app = new LiveApp({ config, model: plain, replayUrl: exchange.baseUrl, speed: 1000, dryRun: true, maxBars: 10, out: () => undefined, logStream: log.stream });
+    try {
+      const done = app.run();
+      await startTrading(app, done);
+      for (let i = 0; i < 10; i++) {
+        await exchange.step(1);
+        await waitUntil(() => app.barsDone === i + 1, 10_000, "bar processed");
+      }
+      const s = await done;
+      expect(s.exitCode).toBe(0);
+      expect(s.dryRun).toBe(true);
+      expect(s.outcomes["dry-run"] ?? 0).toBeGreaterThan(0);
+      expect(s.ordersSent).toBe(0);
+      expect(exchange.progress().orders).toBe(0);
+      expect(jsonLines(log.lines).some((l) => /conformal: the checkpoint has no conformal.json/.test(String(l.msg)))).toBe(true);
+    } finally {
+      await exchange.close();
+    }
+  });
+
   it("`--demo` runs the replay venue in-process on real BTCUSDT bars and ends with the summary (exit 0)", async () => {
     const config = writeLiveConfig(join(root, "demo"), { risk: { killSwitch: { limits: { staleIntervals: 0 } } } });
     const c = spawnLive(["--demo", "--config", config, "--model", model, "--max-bars", "40", "--speed", "3000"]);
