@@ -113,9 +113,9 @@ export class LiveApp {
     return this.venue?.replay;
   }
 
-  /** True once the start-up sequence is done and bars are being traded. */
+  /** True from the end of the start-up sequence until a stop is requested. */
   get trading(): boolean {
-    return this.tradingSince !== undefined;
+    return this.tradingSince !== undefined && this.stopReason === undefined;
   }
 
   /** Live bars fully processed (decision made and the venue's answer in). */

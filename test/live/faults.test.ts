@@ -90,6 +90,21 @@ describe("faults trip the risk guard or the kill switch as configured", () => {
     }
   });
 
+  it("a daily loss beyond risk.dailyLossLimit halts trading, and with dailyLossBreaches 1 also trips the kill switch", async () => {
+    const r = await start("dailyloss", { risk: { dailyLossLimit: 0.005, killSwitch: { limits: { ...noStale, dailyLossBreaches: 1 } } } });
+    try {
+      for (let i = 0; i < 400 && r.app.trading; i++) await stepBars(r, 1);
+      const s = await r.done;
+      expect(s.exitCode).toBe(3);
+      expect(s.killSwitch).toMatch(/dailyLossBreaches reached 1/);
+      expect(s.endEquity / s.startEquity).toBeLessThan(1 - 0.005);
+      const states = readJournal(join(root, "dailyloss", "state", "journal")).records.filter((x) => x.kind === "risk_state");
+      expect(String(states[0]!.reason)).toMatch(/^daily loss .* exceeds 0.50%/);
+    } finally {
+      await r.exchange.close();
+    }
+  });
+
   it("the risk guard denies orders above its limits with a reason, and nothing reaches the venue", async () => {
     const r = await start("guard", { risk: { maxOrderNotional: 10, killSwitch: { limits: noStale } } });
     try {
