@@ -57,12 +57,12 @@ describe("loading the execution data files", () => {
 describe("execution config schema", () => {
   it("fills every default", () => {
     const c = executionSchema.parse({});
-    expect(c.fees).toMatchObject({ kind: "crypto", makerBps: 10, takerBps: 10, tokenDiscount: 1, minFee: 0, commissionStep: 0 });
+    expect(c.fees).toMatchObject({ kind: "crypto", makerBps: 10, takerBps: 10, tokenDiscount: 1, minFee: 0, commissionStep: 0, maxAgeDays: 30 });
     expect(c.fees.equity).toMatchObject({ secFeeRate: 0.0000278, finraTafPerShare: 0.000166, finraTafMax: 8.3 });
     expect(c.slippage.kind).toBe("sqrt-impact");
     expect(c.latency).toMatchObject({ enabled: true, baseMs: 50, retries: 1 });
     expect(c.fill).toMatchObject({ intrabar: "open", participationCap: 0.1, remainder: "carry", queueAware: false });
-    expect(c.filters).toEqual({ file: "data/binance_filters.json", enforce: true });
+    expect(c.filters).toEqual({ file: "data/binance_filters.json", enforce: true, maxAgeDays: 7 });
   });
 
   it("rejects unknown keys and out-of-range values with their path", () => {
