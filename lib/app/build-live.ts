@@ -118,7 +118,7 @@ export class LiveApp {
     return this.tradingSince !== undefined && this.stopReason === undefined;
   }
 
-  /** Live bars fully processed (decision made and the venue's answer in). */
+  /** Live bars fully processed (decision made and the venue's answer to its order in). */
   get barsDone(): number {
     return this.processed;
   }
@@ -344,7 +344,7 @@ export class LiveApp {
       const last = runner.lastBarTs(e.symbol);
       if (Number.isFinite(last) && e.bar.ts > last + this.tfMs) await this.fillGap(e.symbol, last + this.tfMs, e.bar.ts);
       await runner.onBar(e.symbol, e.bar, arrived);
-      this.processed++;
+      void runner.settled(e.symbol).then(() => this.processed++);
       if (Number.isNaN(this.firstBar)) this.firstBar = e.bar.ts + this.tfMs;
       this.lastBar = e.bar.ts + this.tfMs;
       this.refreshGauges();

@@ -31,7 +31,8 @@ export interface BookState {
 }
 
 export const POSITIONS_KEY = "positions";
-const MAX_KEYS = 2000;
+/** Fill keys kept for de-duplication: far more than can arrive between two persisted states. */
+const MAX_KEYS = 500;
 
 export function fillKey(f: Fill): string {
   return f.tradeId !== undefined ? `${f.symbol}:${f.tradeId}` : `${f.symbol}:${f.clientOrderId}:${f.ts}:${f.qty}:${f.price}`;

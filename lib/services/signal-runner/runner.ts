@@ -53,6 +53,9 @@ export class SignalRunner {
   private readonly ttl: number;
   private readonly perfNow: () => number;
   private chain: Promise<void> = Promise.resolve();
+  /** Per symbol, the submission whose venue answer is still awaited. */
+  private readonly inflight = new Map<string, Promise<void>>();
+  private persistScheduled = false;
   private stopped = false;
   private featuresFinite = true;
   private arrivedAt = 0;
@@ -153,6 +156,11 @@ export class SignalRunner {
     return run;
   }
 
+  /** Resolves once the venue answered the order (if any) sent for `symbol`'s latest bar. */
+  settled(symbol: string): Promise<void> {
+    return this.inflight.get(symbol) ?? Promise.resolve();
+  }
+
   onFill(f: Fill): void {
     this.desk.onFill(f, "stream");
   }
@@ -161,10 +169,11 @@ export class SignalRunner {
     this.desk.onOrder(o);
   }
 
-  /** Stops taking bars; resolves once the bar in progress is done. */
+  /** Stops taking bars; resolves once the bar in progress and every order submission in flight are done. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.chain;
+    await Promise.all([...this.inflight.values()]);
   }
 
   health(): RunnerHealth {
@@ -206,6 +215,8 @@ export class SignalRunner {
     const tf = this.o.timeframeMs;
     const closeTs = bar.ts + tf;
     this.venueWait = 0;
+    const previous = this.inflight.get(symbol);
+    if (previous !== undefined) await this.waitVenue(previous);
     if (this.desk.orders.open(symbol).length > 0 || this.desk.orders.lagging(symbol).length > 0) await this.waitVenue(this.desk.sync(symbol));
     const equity = this.equity();
     const q1 = this.o.book.qty(symbol);
@@ -219,8 +230,25 @@ export class SignalRunner {
     this.metrics.set("tradelab_last_bar_close_ms", "Close time of the latest bar, ms UTC.", closeTs, { symbol });
     this.metrics.inc("tradelab_bars_total", "Closed bars processed.", 1, { symbol });
     if (s.stream.ready) await this.decide(s, bar, closeTs, equity, q1, arrivedAt);
-    await this.persist();
     this.desk.orders.prune(this.o.clock.now() - 100 * tf);
+    this.schedulePersist();
+  }
+
+  /**
+   * State is written once the bars already received are decided (a persist costs a few ms of
+   * synchronous I/O; bars of other symbols closing at the same time should not wait for it).
+   */
+  private schedulePersist(): void {
+    if (this.persistScheduled) return;
+    this.persistScheduled = true;
+    setImmediate(() => {
+      this.chain = this.chain
+        .then(async () => {
+          this.persistScheduled = false;
+          await this.persist();
+        })
+        .catch((e: unknown) => this.log.error({ err: (e as Error).message }, "writing state failed"));
+    });
   }
 
   /** Feeds the guard; a new daily-loss halt counts toward the kill switch. */
@@ -301,11 +329,21 @@ export class SignalRunner {
     this.keep(this.stats.decideLatencyMs, latency);
     this.recordLatency(latency);
     this.o.guard.recordOrder(now);
-    const r = await this.desk.submit(req, { barTs: bar.ts, decidedAt: now, requestedPrice: bar.close });
-    const status: DecisionStatus = r.ok ? "sent" : r.error.code === "VENUE_UNAVAILABLE" || r.error.code === "VENUE_TIMEOUT" ? "failed" : "rejected";
-    const reason = r.ok ? undefined : `${r.error.code}: ${r.error.message}`;
-    this.o.ledger.update(s.symbol, bar.ts, { status, reason });
-    this.finishRecorded({ ...rec, status, ...(reason ? { reason } : {}) }, { latencyMs: latency, venueWaitMs: this.venueWait, ...extra });
+    const venueWaitMs = this.venueWait;
+    // the venue's answer is awaited off the bar loop (other symbols' bars need not wait for it);
+    // this symbol's next bar waits for it before deciding
+    const answered = this.desk.submit(req, { barTs: bar.ts, decidedAt: now, requestedPrice: bar.close }).then((r) => {
+      const status: DecisionStatus = r.ok ? "sent" : r.error.code === "VENUE_UNAVAILABLE" || r.error.code === "VENUE_TIMEOUT" ? "failed" : "rejected";
+      const reason = r.ok ? undefined : `${r.error.code}: ${r.error.message}`;
+      this.o.ledger.update(s.symbol, bar.ts, { status, reason });
+      this.finishRecorded({ ...rec, status, ...(reason ? { reason } : {}) }, { latencyMs: latency, venueWaitMs, ...extra });
+    });
+    const tracked: Promise<void> = answered
+      .catch((e: unknown) => this.log.error({ symbol: s.symbol, clientOrderId, err: (e as Error).message }, "order submission failed unexpectedly"))
+      .finally(() => {
+        if (this.inflight.get(s.symbol) === tracked) this.inflight.delete(s.symbol);
+      });
+    this.inflight.set(s.symbol, tracked);
   }
 
   private async finish(rec: DecisionRecord, extra: Record<string, unknown> = {}): Promise<void> {
