@@ -3,14 +3,16 @@
  * process: features in streaming form, the demo policy, state features, order sizing through the
  * filters, no-trade windows, risk guard, write-ahead journal record; waits on the venue are not
  * included), and the runner's memory over a day of 1m bars replayed at 10 000x (real BTCUSDT data,
- * checkpoints/demo, the replay exchange in this process and the runner in its own).
+ * checkpoints/demo; the replay exchange in its own process, the runner in this one).
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
-import { loadLiveConfig } from "../lib/config/kinds";
-import { startReplayExchange } from "../lib/venues/replay/index";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { LiveApp } from "../lib/app/build-live";
+import { quantile } from "../lib/app/live-summary";
 import { initTf } from "../lib/infra/tf-backend";
 import { loadCheckpoint, saveCheckpoint } from "../lib/rl/checkpoint";
 import type { BenchResult } from "./types";
@@ -19,23 +21,23 @@ const MODEL = "checkpoints/demo";
 const SPEED = 10_000;
 
 interface LiveBench {
-  decideP50: number;
-  decideP99: number;
-  orderP50: number;
-  orderP99: number;
-  orders: number;
-  /** (rss, heapUsed) samples of the runner process from its /metrics, bytes. */
-  samples: [number, number][];
+  decide: number[];
+  orders: number[];
+  /** (bars, rss, heapUsed after a full collection), bytes. */
+  samples: [number, number, number][];
   wallMs: number;
   fills: number;
 }
 
-const num = (s: string | undefined) => (s === undefined || s === "-" ? Number.NaN : Number(s));
+/** A full garbage collection (so heap figures are live memory, not garbage awaiting collection). */
+function collector(): () => void {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+}
 
 /**
- * One day of 1m bars at 10 000x: the replay exchange runs in this process, the runner in its own
- * (`node --import tsx live/main.ts --replay-url ...`), so its memory is measured alone (sampled from
- * its /metrics every 100 ms).
+ * One day of 1m bars at 10 000x: the replay exchange runs as its own process (`npm run replay`), the
+ * runner in this one (attached with --replay-url), so the memory measured is the runner's alone.
  */
 async function liveDay(root: string, model: string, name: string): Promise<LiveBench> {
   const state = join(root, name);
@@ -57,49 +59,45 @@ async function liveDay(root: string, model: string, name: string): Promise<LiveB
       "    limits:",
       "      staleIntervals: 0",
       "logging:",
-      "  level: info",
+      "  level: warn",
       "  format: json",
     ].join("\n"),
   );
-  const cfg = loadLiveConfig(resolve("configs/config_live.yaml"));
-  const ex = await startReplayExchange({ symbols: ["BTCUSDT"], from: "2025-08-17", to: "2025-08-18", speed: SPEED, warmupBars: 5000, sim: cfg.execution as never });
-  const child = spawn(process.execPath, ["--import", "tsx", "live/main.ts", "--config", config, "--model", model, "--replay-url", ex.baseUrl, "--speed", String(SPEED), "--max-bars", "1440"], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  let url: string | undefined;
-  const samples: [number, number][] = [];
-  child.stdout.on("data", (d: Buffer) => {
-    out += d.toString("utf8");
-    url ??= /"url":"(http:\/\/127\.0\.0\.1:\d+)","paths"/.exec(out)?.[1];
-  });
-  const poll = setInterval(() => {
-    if (url === undefined || !out.includes("startup: trading")) return;
-    fetch(`${url}/metrics`)
-      .then((r) => r.text())
-      .then((t) => {
-        const rss = /^process_resident_memory_bytes (\d+)/m.exec(t)?.[1];
-        const heap = /^nodejs_heap_used_bytes (\d+)/m.exec(t)?.[1];
-        if (rss !== undefined && heap !== undefined) samples.push([Number(rss), Number(heap)]);
-      })
-      .catch(() => undefined);
-  }, 100);
-  const code = await new Promise<number | null>((r) => child.on("exit", r));
-  clearInterval(poll);
-  await ex.close();
-  if (code !== 0) throw new Error(`live run (${name}) exited ${code}:\n${out.slice(-3000)}`);
-  const lat = /bar -> decision p50 ([\d.]+|-)(?: ms)?, p99 ([\d.]+|-)(?: ms)?; bar -> order sent p50 ([\d.]+|-)(?: ms)?, p99 ([\d.]+|-)/.exec(out);
-  const orders = /orders\s+(\d+) sent/.exec(out);
-  const fills = /fills\s+(\d+),/.exec(out);
-  const wall = /in ([\d.]+) s\n/.exec(out);
-  return {
-    decideP50: num(lat?.[1]),
-    decideP99: num(lat?.[2]),
-    orderP50: num(lat?.[3]),
-    orderP99: num(lat?.[4]),
-    orders: Number(orders?.[1] ?? 0),
-    samples,
-    wallMs: Number(wall?.[1] ?? Number.NaN) * 1000,
-    fills: Number(fills?.[1] ?? 0),
-  };
+  const ex = spawn(process.execPath, ["--import", "tsx", "lib/cli/replay-exchange.ts", "--from", "2025-08-17", "--to", "2025-08-18", "--speed", String(SPEED), "--warmup-bars", "5000"], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const url = await new Promise<string>((res, rej) => {
+      let out = "";
+      ex.stdout.on("data", (d: Buffer) => {
+        out += d.toString("utf8");
+        const m = /replay exchange on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) res(m[1]!);
+      });
+      ex.on("exit", (code) => rej(new Error(`replay exchange exited ${code}: ${out}`)));
+    });
+    const gc = collector();
+    const samples: [number, number, number][] = [];
+    const sample = (bars: number) => {
+      gc();
+      const m = process.memoryUsage();
+      samples.push([bars, m.rss, m.heapUsed]);
+    };
+    const app = new LiveApp({ config, model, replayUrl: url, speed: SPEED, maxBars: 1440, out: () => undefined, logStream: { write: () => undefined } });
+    let next = 0;
+    const watch = setInterval(() => {
+      const n = app.stats?.barsSeen ?? 0;
+      if (app.trading && n >= next) {
+        sample(n);
+        next += 240;
+      }
+    }, 5);
+    const s = await app.run();
+    clearInterval(watch);
+    sample(s.barsSeen);
+    if (s.exitCode !== 0) throw new Error(`live run (${name}) ended with exit ${s.exitCode}: ${s.reason} ${s.error ?? ""}`);
+    return { decide: app.stats!.decideLatencyMs, orders: app.stats!.decisionLatencyMs, samples, wallMs: s.wallMs, fills: s.fills };
+  } finally {
+    ex.kill();
+  }
 }
 
 /** The demo checkpoint with its rebalance band set to 0: an order whenever the target moves by the min notional. */
@@ -116,18 +114,13 @@ async function highTurnoverVariant(dir: string): Promise<void> {
 const mib = (b: number) => b / 2 ** 20;
 
 function memoryFigures(label: string, b: LiveBench): BenchResult[] {
-  const n = b.samples.length;
-  if (n < 4) return [{ name: `live ${label}: memory`, value: Number.NaN, unit: "MiB", note: `only ${n} /metrics samples` }];
-  const q = Math.max(1, Math.floor(n / 4));
-  const early = b.samples.slice(0, q);
-  const late = b.samples.slice(n - q);
-  const max = (xs: [number, number][], k: 0 | 1) => Math.max(...xs.map((x) => x[k]));
-  const min = (xs: [number, number][], k: 0 | 1) => Math.min(...xs.map((x) => x[k]));
+  const first = b.samples[0]!;
+  const last = b.samples[b.samples.length - 1]!;
+  const perK = b.fills >= 100 ? ((last[2] - first[2]) / 1024 / b.fills) * 1000 : Number.NaN;
   return [
-    { name: `live ${label}: runner RSS at the first bar`, value: mib(b.samples[0]![0]), unit: "MiB" },
-    { name: `live ${label}: runner RSS after 1440 bars (24 h)`, value: mib(b.samples[n - 1]![0]), unit: "MiB", target: "flat", note: `max first quarter ${mib(max(early, 0)).toFixed(1)}, last quarter ${mib(max(late, 0)).toFixed(1)} MiB; ${(b.wallMs / 1000).toFixed(1)} s, ${b.fills} fills` },
-    // the smallest heap in a window is its live size just after a collection (samples in between include garbage)
-    { name: `live ${label}: V8 heap after GC, last quarter`, value: mib(min(late, 1)), unit: "MiB", target: "flat", note: `first quarter ${mib(min(early, 1)).toFixed(1)} MiB (minimum of ${q} samples each)` },
+    { name: `live ${label}: RSS at the first bar`, value: mib(first[1]), unit: "MiB" },
+    { name: `live ${label}: RSS after 1440 bars (24 h)`, value: mib(last[1]), unit: "MiB", target: "flat", note: `${(b.wallMs / 1000).toFixed(1)} s, ${b.fills} fills` },
+    { name: `live ${label}: live heap after 1440 bars`, value: mib(last[2]), unit: "MiB", target: "flat", note: `${mib(first[2]).toFixed(1)} MiB at the first bar (after a full GC)${Number.isFinite(perK) ? `; ${perK.toFixed(0)} KiB per 1000 fills` : ""}` },
   ];
 }
 
@@ -140,10 +133,10 @@ export async function run(): Promise<BenchResult[]> {
     await highTurnoverVariant(variant);
     const busy = await liveDay(root, variant, "busy");
     return [
-      { name: "live: bar arrival -> decision p50", value: demo.decideP50, unit: "ms", note: `1440 bars, ${MODEL}; excludes venue round trips` },
-      { name: "live: bar arrival -> decision p99", value: demo.decideP99, unit: "ms", target: "< 5 ms (excluding the network)" },
-      { name: "live: bar arrival -> order sent p50", value: busy.orderP50, unit: "ms", note: `${busy.orders} orders, ${MODEL} with rebalanceThreshold 0` },
-      { name: "live: bar arrival -> order sent p99", value: busy.orderP99, unit: "ms", target: "< 5 ms (excluding the network)" },
+      { name: "live: bar arrival -> decision p50", value: quantile(demo.decide, 0.5), unit: "ms", note: `${demo.decide.length} bars, ${MODEL}; excludes venue round trips` },
+      { name: "live: bar arrival -> decision p99", value: quantile(demo.decide, 0.99), unit: "ms", target: "< 5 ms (excluding the network)" },
+      { name: "live: bar arrival -> order sent p50", value: quantile(busy.orders, 0.5), unit: "ms", note: `${busy.orders.length} orders, ${MODEL} with rebalanceThreshold 0` },
+      { name: "live: bar arrival -> order sent p99", value: quantile(busy.orders, 0.99), unit: "ms", target: "< 5 ms (excluding the network)" },
       ...memoryFigures("demo", demo),
       ...memoryFigures("high-turnover", busy),
     ];
