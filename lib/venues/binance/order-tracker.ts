@@ -30,8 +30,17 @@ export class OrderTracker {
   private readonly clientIdByVenueId = new Map<string, string>();
   private readonly seenTrades = new Set<string>();
   private readonly tradeOrder: string[] = [];
+  /** Client ids in the order they reached a terminal state (oldest first), for pruning. */
+  private finished: string[] = [];
 
-  constructor(private readonly maxRememberedTrades = 50_000) {}
+  /**
+   * Finished orders beyond `maxFinishedOrders` are forgotten, oldest first, so a long-running process
+   * keeps a bounded memory; open orders are never dropped.
+   */
+  constructor(
+    private readonly maxRememberedTrades = 50_000,
+    private readonly maxFinishedOrders = 10_000,
+  ) {}
 
   noteSubmitted(req: OrderRequest, ts: number): void {
     const t = this.byClientId.get(req.clientOrderId) ?? {};
@@ -48,7 +57,26 @@ export class OrderTracker {
     const prev = t.order;
     if (prev && !isNewer(prev, o)) return false;
     t.order = o;
+    if (isTerminal(o.status) && !(prev && isTerminal(prev.status))) this.noteFinished(o.clientOrderId);
     return true;
+  }
+
+  /** Known orders (open and remembered finished ones). */
+  get size(): number {
+    return this.byClientId.size;
+  }
+
+  private noteFinished(clientOrderId: string): void {
+    this.finished.push(clientOrderId);
+    if (this.finished.length <= this.maxFinishedOrders) return;
+    const drop = this.finished.length - this.maxFinishedOrders;
+    for (const id of this.finished.slice(0, drop)) {
+      const o = this.byClientId.get(id)?.order;
+      if (!o || !isTerminal(o.status)) continue;
+      this.byClientId.delete(id);
+      if (o.venueOrderId !== undefined) this.clientIdByVenueId.delete(`${o.symbol}:${o.venueOrderId}`);
+    }
+    this.finished = this.finished.slice(drop);
   }
 
   get(clientOrderId: string): Order | undefined {
