@@ -201,7 +201,8 @@ describe("Binance user data stream", () => {
     h = await setup();
     const { states } = await listen(h);
     h.server.pushUserEvent({ e: "listenKeyExpired", E: T0, listenKey: "x" });
-    await until(() => h!.server.listenKeyOps.filter((o) => o.startsWith("create")).length === 2 && h!.server.userConnections === 1, "new key");
+    // the venue sees the new connection before the adapter reports it: wait for both
+    await until(() => h!.server.listenKeyOps.filter((o) => o.startsWith("create")).length === 2 && h!.server.userConnections === 1 && states.includes("reconnected"), "new key");
     await sub!.close();
     sub = undefined;
     expect(h.server.listenKeyOps.map((o) => o.split(" ")[0])).toEqual(["create", "create", "close"]);
