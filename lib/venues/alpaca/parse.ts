@@ -1,4 +1,5 @@
 import type { ZodType } from "zod";
+import { parseVenuePayload, rawText, sessionDateMs } from "../../infra/venue-payload";
 import type { Bar, Timeframe } from "../../core/bar";
 import { barProblem, timeframeMs } from "../../core/bar";
 import type { Fill } from "../../core/fill";
@@ -9,29 +10,15 @@ import type { RawAccount, RawAsset, RawBar, RawClock, RawOrder, RawPosition, Raw
 
 /** US equity sessions are dated in New York time. */
 export const EXCHANGE_TIME_ZONE = "America/New_York";
-const RAW_EXCERPT = 300;
 
 /** Validates a raw payload; on failure throws PARSE_ERROR carrying the raw text and the bad paths. */
 export function parseRaw<T>(schema: ZodType<T>, raw: unknown, what: string, rawText?: string): T {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const text = rawText ?? safeJson(raw);
-  const issues = r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
-  throw new VenueError("PARSE_ERROR", `alpaca ${what}: unexpected payload (${issues.slice(0, 3).join("; ")}): ${text.slice(0, RAW_EXCERPT)}`, {
-    details: { venue: "alpaca", what, issues, raw: text },
-  });
+  return parseVenuePayload("alpaca", schema, raw, what, rawText);
 }
 
-function safeJson(x: unknown): string {
-  try {
-    return typeof x === "string" ? x : JSON.stringify(x);
-  } catch {
-    return String(x);
-  }
-}
 
 function bad(what: string, message: string, raw: unknown): never {
-  throw new VenueError("PARSE_ERROR", `alpaca ${what}: ${message}`, { details: { venue: "alpaca", what, raw: safeJson(raw) } });
+  throw new VenueError("PARSE_ERROR", `alpaca ${what}: ${message}`, { details: { venue: "alpaca", what, raw: rawText(raw) } });
 }
 
 /** Decimal string (or number) -> finite number. */
@@ -66,19 +53,7 @@ export function msToRfc3339(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The session date of an instant in `timeZone`, as 00:00 UTC of that date (the project's daily-bar key). */
-export function sessionDateMs(ms: number, timeZone: string): number {
-  let f = dateFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dateFormatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return Date.UTC(get("year"), get("month") - 1, get("day"));
-}
+export { sessionDateMs };
 
 /** Alpaca timeframe string for ours. */
 export function alpacaTimeframe(tf: Timeframe): string {

@@ -1,4 +1,5 @@
 import type { ZodType } from "zod";
+import { parseVenuePayload, RAW_EXCERPT, rawText, sessionDateMs } from "../../infra/venue-payload";
 import type { Bar, Timeframe } from "../../core/bar";
 import { barProblem } from "../../core/bar";
 import { VenueError } from "../../core/errors";
@@ -6,25 +7,11 @@ import type { RawAgg, RawMinuteAgg } from "./schemas";
 
 /** US equity sessions are dated in New York time; Polygon stamps daily aggregates at midnight there. */
 export const EXCHANGE_TIME_ZONE = "America/New_York";
-const RAW_EXCERPT = 300;
 
-function text(x: unknown): string {
-  try {
-    return typeof x === "string" ? x : JSON.stringify(x);
-  } catch {
-    return String(x);
-  }
-}
 
 /** Validates a raw payload; on failure throws PARSE_ERROR carrying the raw text and the bad paths. */
 export function parseRaw<T>(schema: ZodType<T>, raw: unknown, what: string, rawText?: string): T {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const t = rawText ?? text(raw);
-  const issues = r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
-  throw new VenueError("PARSE_ERROR", `polygon ${what}: unexpected payload (${issues.slice(0, 3).join("; ")}): ${t.slice(0, RAW_EXCERPT)}`, {
-    details: { venue: "polygon", what, issues, raw: t },
-  });
+  return parseVenuePayload("polygon", schema, raw, what, rawText);
 }
 
 /** JSON text -> value, or PARSE_ERROR carrying the text. */
@@ -49,24 +36,12 @@ export function polygonRange(tf: Timeframe): { multiplier: number; timespan: "mi
   return map[tf];
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The session date of an instant in `timeZone`, as 00:00 UTC of that date (the project's daily-bar key). */
-export function sessionDateMs(ms: number, timeZone: string): number {
-  let f = dateFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dateFormatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return Date.UTC(get("year"), get("month") - 1, get("day"));
-}
+export { sessionDateMs };
 
 function checked(bar: Bar, symbol: string, raw: unknown): Bar {
   const problem = barProblem(bar);
   if (problem) {
-    throw new VenueError("PARSE_ERROR", `polygon bar ${symbol} ${new Date(bar.ts).toISOString()}: ${problem}`, { details: { venue: "polygon", symbol, raw: text(raw) } });
+    throw new VenueError("PARSE_ERROR", `polygon bar ${symbol} ${new Date(bar.ts).toISOString()}: ${problem}`, { details: { venue: "polygon", symbol, raw: rawText(raw) } });
   }
   return bar;
 }
@@ -76,7 +51,7 @@ function checked(bar: Bar, symbol: string, raw: unknown): Bar {
  * of their session date. `vw * v` is the traded notional (quote volume).
  */
 export function parseAgg(raw: RawAgg, tf: Timeframe, symbol: string): Bar {
-  if (!Number.isInteger(raw.t)) throw new VenueError("PARSE_ERROR", `polygon bar ${symbol}: t is not integer ms (${raw.t})`, { details: { venue: "polygon", raw: text(raw) } });
+  if (!Number.isInteger(raw.t)) throw new VenueError("PARSE_ERROR", `polygon bar ${symbol}: t is not integer ms (${raw.t})`, { details: { venue: "polygon", raw: rawText(raw) } });
   const bar: Bar = { ts: tf === "1d" ? sessionDateMs(raw.t, EXCHANGE_TIME_ZONE) : raw.t, open: raw.o, high: raw.h, low: raw.l, close: raw.c, volume: raw.v };
   if (raw.n !== undefined) bar.trades = raw.n;
   if (raw.vw !== undefined) bar.quoteVolume = raw.vw * raw.v;
@@ -86,7 +61,7 @@ export function parseAgg(raw: RawAgg, tf: Timeframe, symbol: string): Bar {
 /** WebSocket minute aggregate -> 1m Bar (ts = window start `s`). */
 export function parseMinuteAgg(raw: RawMinuteAgg): Bar {
   if (raw.e - raw.s !== 60_000 || raw.s % 60_000 !== 0) {
-    throw new VenueError("PARSE_ERROR", `polygon AM ${raw.sym}: window ${raw.s}..${raw.e} is not one aligned minute`, { details: { venue: "polygon", raw: text(raw) } });
+    throw new VenueError("PARSE_ERROR", `polygon AM ${raw.sym}: window ${raw.s}..${raw.e} is not one aligned minute`, { details: { venue: "polygon", raw: rawText(raw) } });
   }
   const bar: Bar = { ts: raw.s, open: raw.o, high: raw.h, low: raw.l, close: raw.c, volume: raw.v };
   if (raw.vw !== undefined) bar.quoteVolume = raw.vw * raw.v;

@@ -1,28 +1,15 @@
 import type { ZodType } from "zod";
+import { parseVenuePayload, rawText, sessionDateMs } from "../../infra/venue-payload";
 import type { Bar, Timeframe } from "../../core/bar";
 import { barProblem } from "../../core/bar";
 import { TradelabError, VenueError } from "../../core/errors";
 import type { RawChartResult } from "./schemas";
 
-const RAW_EXCERPT = 300;
 
-function text(x: unknown): string {
-  try {
-    return typeof x === "string" ? x : JSON.stringify(x);
-  } catch {
-    return String(x);
-  }
-}
 
 /** Validates a raw payload; on failure throws PARSE_ERROR carrying the raw text and the bad paths. */
 export function parseRaw<T>(schema: ZodType<T>, raw: unknown, what: string, rawText?: string): T {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const t = rawText ?? text(raw);
-  const issues = r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
-  throw new VenueError("PARSE_ERROR", `yahoo ${what}: unexpected payload (${issues.slice(0, 3).join("; ")}): ${t.slice(0, RAW_EXCERPT)}`, {
-    details: { venue: "yahoo", what, issues, raw: t },
-  });
+  return parseVenuePayload("yahoo", schema, raw, what, rawText);
 }
 
 /** Yahoo chart intervals for our timeframes. 4h has no Yahoo equivalent. */
@@ -44,19 +31,7 @@ export function yahooWindowMs(tf: Timeframe): number {
   return tf === "1m" ? 7 * day : tf === "5m" || tf === "15m" ? 59 * day : tf === "1h" ? 700 * day : 365 * 50 * day;
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The session date of an instant in `timeZone`, as 00:00 UTC of that date (the project's daily-bar key). */
-export function sessionDateMs(ms: number, timeZone: string): number {
-  let f = dateFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dateFormatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return Date.UTC(get("year"), get("month") - 1, get("day"));
-}
+export { sessionDateMs };
 
 export interface ChartRows {
   bars: Bar[];
@@ -111,7 +86,7 @@ export function parseChart(r: RawChartResult, tf: Timeframe, opts: { repairHighL
     const problem = barProblem(bar);
     if (problem) {
       throw new VenueError("PARSE_ERROR", `yahoo chart ${symbol} row ${i} (${new Date(t).toISOString()}): ${problem}`, {
-        details: { venue: "yahoo", symbol, row: i, raw: text({ t: ts[i], open: o, high: h, low: l, close: c, volume: q.volume?.[i] }) },
+        details: { venue: "yahoo", symbol, row: i, raw: rawText({ t: ts[i], open: o, high: h, low: l, close: c, volume: q.volume?.[i] }) },
       });
     }
     const prev = out.bars[out.bars.length - 1];
