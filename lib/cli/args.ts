@@ -251,7 +251,14 @@ export async function runCommand<F extends Record<string, FlagSpec>>(
     io.out(formatHelp(spec));
     return 0;
   }
-  return main(args, io);
+  try {
+    return await main(args, io);
+  } catch (e) {
+    // expected failures (bad data, config, checkpoint) print one line; anything else is a bug and keeps its stack
+    if (!(e instanceof TradelabError) || e instanceof UsageError) throw e;
+    io.err(`error: ${e.message} [${e.code}]`);
+    return 1;
+  }
 }
 
 /**

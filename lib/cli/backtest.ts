@@ -2,7 +2,6 @@ import { runBacktestCommand, type BacktestOutcome } from "../app/build-backtest"
 import { checkpointBacktestPolicy } from "../app/live-checkpoint-backtest";
 import { metricsTable } from "../services/backtest/report";
 import { STRATEGY_NAMES } from "../services/strategies/baselines";
-import { isTradelabError } from "../core/errors";
 import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 import { progressLine } from "./progress";
 
@@ -51,43 +50,37 @@ export function summaryJson(o: BacktestOutcome): Record<string, unknown> {
 export async function backtestMain(argv: readonly string[], io: CliIo, isTty = process.stderr.isTTY === true): Promise<number> {
   return runCommand(backtestCommand, argv, async (a) => {
     const f = a.flags;
-    try {
-      const started = performance.now();
-      const out = await runBacktestCommand({
-        config: f.config,
-        strategy: f.strategy,
-        policy: f.model === undefined ? undefined : checkpointBacktestPolicy(f.model, f.config),
-        symbols: f.symbol,
-        venue: f.venue,
-        timeframe: f.timeframe,
-        from: f.from,
-        to: f.to,
-        initialCash: f.cash,
-        seed: f.seed,
-        report: f.report,
-        onProgress: f.json ? undefined : (phase, done, total) => progressLine(io, isTty, phase, done, total, started),
-      });
-      for (const w of out.warnings) io.err(`warning: ${w}`);
-      if (f.json) {
-        io.out(JSON.stringify(summaryJson(out), null, 2));
-        return 0;
-      }
-      const r = out.result;
-      const t = metricsTable(r);
-      const w = t.header.map((h, j) => Math.max(h.length, ...t.rows.map((row) => row[j]!.length)));
-      io.out(`\n${r.label} on ${r.symbols.join(", ")}: ${r.run.ts.length.toLocaleString("en-US")} bars, ${new Date(r.from).toISOString().slice(0, 16)} to ${new Date(r.to).toISOString().slice(0, 16)} UTC`);
-      io.out(t.header.map((h, j) => (j === 0 ? h.padEnd(w[j]!) : h.padStart(w[j]!))).join("  "));
-      io.out(w.map((x) => "-".repeat(x)).join("  "));
-      for (const row of t.rows) io.out(row.map((c, j) => (j === 0 ? c.padEnd(w[j]!) : c.padStart(w[j]!))).join("  "));
-      if (r.run.rejections.length > 0) io.out(`\n${r.run.rejections.length} order(s) rejected before reaching the book; first: ${r.run.rejections[0]!.message}`);
-      io.out(`\nfills digest ${r.fillsDigest}; data load ${out.timings.loadMs.toFixed(0)} ms, simulation ${out.timings.simulateMs.toFixed(0)} ms`);
-      if (out.reportPath) io.out(`report: ${out.reportPath}`);
+    const started = performance.now();
+    const out = await runBacktestCommand({
+      config: f.config,
+      strategy: f.strategy,
+      policy: f.model === undefined ? undefined : checkpointBacktestPolicy(f.model, f.config),
+      symbols: f.symbol,
+      venue: f.venue,
+      timeframe: f.timeframe,
+      from: f.from,
+      to: f.to,
+      initialCash: f.cash,
+      seed: f.seed,
+      report: f.report,
+      onProgress: f.json ? undefined : (phase, done, total) => progressLine(io, isTty, phase, done, total, started),
+    });
+    for (const w of out.warnings) io.err(`warning: ${w}`);
+    if (f.json) {
+      io.out(JSON.stringify(summaryJson(out), null, 2));
       return 0;
-    } catch (e) {
-      if (!isTradelabError(e)) throw e;
-      io.err(`error: ${e.message} [${e.code}]`);
-      return 1;
     }
+    const r = out.result;
+    const t = metricsTable(r);
+    const w = t.header.map((h, j) => Math.max(h.length, ...t.rows.map((row) => row[j]!.length)));
+    io.out(`\n${r.label} on ${r.symbols.join(", ")}: ${r.run.ts.length.toLocaleString("en-US")} bars, ${new Date(r.from).toISOString().slice(0, 16)} to ${new Date(r.to).toISOString().slice(0, 16)} UTC`);
+    io.out(t.header.map((h, j) => (j === 0 ? h.padEnd(w[j]!) : h.padStart(w[j]!))).join("  "));
+    io.out(w.map((x) => "-".repeat(x)).join("  "));
+    for (const row of t.rows) io.out(row.map((c, j) => (j === 0 ? c.padEnd(w[j]!) : c.padStart(w[j]!))).join("  "));
+    if (r.run.rejections.length > 0) io.out(`\n${r.run.rejections.length} order(s) rejected before reaching the book; first: ${r.run.rejections[0]!.message}`);
+    io.out(`\nfills digest ${r.fillsDigest}; data load ${out.timings.loadMs.toFixed(0)} ms, simulation ${out.timings.simulateMs.toFixed(0)} ms`);
+    if (out.reportPath) io.out(`report: ${out.reportPath}`);
+    return 0;
   }, io);
 }
 

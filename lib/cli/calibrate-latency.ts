@@ -1,5 +1,4 @@
 import { runLatencyCalibration, type LatencyCalibrationOutcome } from "../app/build-calibration";
-import { isTradelabError } from "../core/errors";
 import { journalLatencyRows, seasonalityRows, streamLatencyRows } from "../services/calibrate-latency-report";
 import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 
@@ -62,50 +61,44 @@ export async function calibrateLatencyMain(argv: readonly string[], io: CliIo): 
     argv,
     async (a) => {
       const f = a.flags;
-      try {
-        const o = await runLatencyCalibration({
-          config: f.config,
-          dataDir: f.dataDir,
-          journal: f.journal,
-          journalSymbol: f.journalSymbol,
-          deseasonalise: f.deseasonalise,
-          streamSymbol: f.streamSymbol,
-          baseMs: f.baseMs,
-          seasonalitySymbol: f.seasonalitySymbol,
-          seasonalityTimeframe: f.seasonalityTimeframe,
-          minBarsPerHour: f.minBarsPerHour,
-          statistic: f.statistic,
-          venue: f.venue,
-          from: f.from,
-          to: f.to,
-          seasonalityOut: f.seasonalityOut,
-          out: f.out,
-          report: f.report,
-          dryRun: f.dryRun,
-        });
-        if (f.json) {
-          io.out(JSON.stringify(jsonSummary(o), null, 2));
-          return 0;
-        }
-        for (const n of o.notes) io.out(`note: ${n}`);
-        if (o.journal) printTable(io, "Order latency from the journal (sent -> acknowledged)", journalLatencyRows(o.journal));
-        if (o.stream) printTable(io, `Recorded stream (${o.stream.provenance.source})`, streamLatencyRows(o.stream));
-        if (o.seasonality) printTable(io, "Hour-of-week seasonality", seasonalityRows(o.seasonality));
-        if (o.params) {
-          const { from, ...p } = o.params;
-          io.out(`\nexecution.latency from the ${from}: ${Object.entries(p).map(([k, v]) => `${k}: ${v}`).join(", ")}`);
-        }
-        io.out("");
-        if (o.seasonalityPath) io.out(`seasonality written: ${o.seasonalityPath}`);
-        if (o.outPath) io.out(`latency config written: ${o.outPath} (import it into a config, or copy the keys into configs/latency.yaml)`);
-        if (o.reportPath) io.out(`report: ${o.reportPath}`);
-        if (f.dryRun) io.out("dry run: no file written");
+      const o = await runLatencyCalibration({
+        config: f.config,
+        dataDir: f.dataDir,
+        journal: f.journal,
+        journalSymbol: f.journalSymbol,
+        deseasonalise: f.deseasonalise,
+        streamSymbol: f.streamSymbol,
+        baseMs: f.baseMs,
+        seasonalitySymbol: f.seasonalitySymbol,
+        seasonalityTimeframe: f.seasonalityTimeframe,
+        minBarsPerHour: f.minBarsPerHour,
+        statistic: f.statistic,
+        venue: f.venue,
+        from: f.from,
+        to: f.to,
+        seasonalityOut: f.seasonalityOut,
+        out: f.out,
+        report: f.report,
+        dryRun: f.dryRun,
+      });
+      if (f.json) {
+        io.out(JSON.stringify(jsonSummary(o), null, 2));
         return 0;
-      } catch (e) {
-        if (!isTradelabError(e)) throw e;
-        io.err(`error: ${e.message} [${e.code}]`);
-        return 1;
       }
+      for (const n of o.notes) io.out(`note: ${n}`);
+      if (o.journal) printTable(io, "Order latency from the journal (sent -> acknowledged)", journalLatencyRows(o.journal));
+      if (o.stream) printTable(io, `Recorded stream (${o.stream.provenance.source})`, streamLatencyRows(o.stream));
+      if (o.seasonality) printTable(io, "Hour-of-week seasonality", seasonalityRows(o.seasonality));
+      if (o.params) {
+        const { from, ...p } = o.params;
+        io.out(`\nexecution.latency from the ${from}: ${Object.entries(p).map(([k, v]) => `${k}: ${v}`).join(", ")}`);
+      }
+      io.out("");
+      if (o.seasonalityPath) io.out(`seasonality written: ${o.seasonalityPath}`);
+      if (o.outPath) io.out(`latency config written: ${o.outPath} (import it into a config, or copy the keys into configs/latency.yaml)`);
+      if (o.reportPath) io.out(`report: ${o.reportPath}`);
+      if (f.dryRun) io.out("dry run: no file written");
+      return 0;
     },
     io,
   );

@@ -1,5 +1,4 @@
 import { runSlippageCalibration, type SlippageCalibrationOutcome } from "../app/build-calibration";
-import { isTradelabError } from "../core/errors";
 import { slippageSummaryRows } from "../services/calibrate-slippage-report";
 import { fmt } from "../services/calibration/report-blocks";
 import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
@@ -53,50 +52,44 @@ export async function calibrateSlippageMain(argv: readonly string[], io: CliIo):
     argv,
     async (a) => {
       const f = a.flags;
-      try {
-        const o = await runSlippageCalibration({
-          config: f.config,
-          dataDir: f.dataDir,
-          symbols: f.symbol,
-          source: f.source,
-          journal: f.journal,
-          venue: f.venue,
-          timeframe: f.timeframe,
-          from: f.from,
-          to: f.to,
-          sizes: f.sizes,
-          minNotional: f.minNotional,
-          maxDepthQuantile: f.maxDepthQuantile,
-          warmupBars: f.warmupBars,
-          buckets: f.buckets,
-          out: f.out,
-          replace: f.replace,
-          report: f.report,
-        });
-        if (f.json) {
-          io.out(JSON.stringify(jsonSummary(o), null, 2));
-          return 0;
-        }
-        for (const r of o.results) {
-          io.out(`\n${r.symbol}: slippage fit (${r.method})`);
-          const rows = slippageSummaryRows(r);
-          const w = Math.max(...rows.map(([k]) => k.length));
-          for (const [k, v] of rows) io.out(`  ${k.padEnd(w)}  ${v}`);
-          io.out(`\n  ${"notional bucket".padEnd(22)} ${"n".padStart(6)} ${"measured".padStart(10)} ${"fitted".padStart(10)} ${"residual".padStart(10)} ${"std".padStart(10)}`);
-          for (const b of r.fit.buckets) io.out(`  ${b.label.padEnd(22)} ${String(b.n).padStart(6)} ${fmt(b.meanObserved).padStart(10)} ${fmt(b.meanFitted).padStart(10)} ${fmt(b.meanResidual).padStart(10)} ${fmt(b.stdResidual).padStart(10)}`);
-        }
-        if (o.skippedLines > 0) io.out(`\n${o.skippedLines} torn journal line(s) skipped`);
-        io.out("");
-        for (const [sym, e] of Object.entries(o.profile.symbols)) io.out(`profile ${sym}: halfSpreadBps ${e.halfSpreadBps}, k ${e.k}`);
-        if (o.outPath) io.out(`profile written: ${o.outPath} (use it with execution.slippage.kind: profile, profileFile: ${o.outPath})`);
-        else io.out("no profile written (give --out f.json)");
-        if (o.reportPath) io.out(`report: ${o.reportPath}`);
+      const o = await runSlippageCalibration({
+        config: f.config,
+        dataDir: f.dataDir,
+        symbols: f.symbol,
+        source: f.source,
+        journal: f.journal,
+        venue: f.venue,
+        timeframe: f.timeframe,
+        from: f.from,
+        to: f.to,
+        sizes: f.sizes,
+        minNotional: f.minNotional,
+        maxDepthQuantile: f.maxDepthQuantile,
+        warmupBars: f.warmupBars,
+        buckets: f.buckets,
+        out: f.out,
+        replace: f.replace,
+        report: f.report,
+      });
+      if (f.json) {
+        io.out(JSON.stringify(jsonSummary(o), null, 2));
         return 0;
-      } catch (e) {
-        if (!isTradelabError(e)) throw e;
-        io.err(`error: ${e.message} [${e.code}]`);
-        return 1;
       }
+      for (const r of o.results) {
+        io.out(`\n${r.symbol}: slippage fit (${r.method})`);
+        const rows = slippageSummaryRows(r);
+        const w = Math.max(...rows.map(([k]) => k.length));
+        for (const [k, v] of rows) io.out(`  ${k.padEnd(w)}  ${v}`);
+        io.out(`\n  ${"notional bucket".padEnd(22)} ${"n".padStart(6)} ${"measured".padStart(10)} ${"fitted".padStart(10)} ${"residual".padStart(10)} ${"std".padStart(10)}`);
+        for (const b of r.fit.buckets) io.out(`  ${b.label.padEnd(22)} ${String(b.n).padStart(6)} ${fmt(b.meanObserved).padStart(10)} ${fmt(b.meanFitted).padStart(10)} ${fmt(b.meanResidual).padStart(10)} ${fmt(b.stdResidual).padStart(10)}`);
+      }
+      if (o.skippedLines > 0) io.out(`\n${o.skippedLines} torn journal line(s) skipped`);
+      io.out("");
+      for (const [sym, e] of Object.entries(o.profile.symbols)) io.out(`profile ${sym}: halfSpreadBps ${e.halfSpreadBps}, k ${e.k}`);
+      if (o.outPath) io.out(`profile written: ${o.outPath} (use it with execution.slippage.kind: profile, profileFile: ${o.outPath})`);
+      else io.out("no profile written (give --out f.json)");
+      if (o.reportPath) io.out(`report: ${o.reportPath}`);
+      return 0;
     },
     io,
   );

@@ -1,5 +1,4 @@
 import { evaluateCheckpoint, type EvaluateOutcome } from "../app/build-evaluation";
-import { isTradelabError } from "../core/errors";
 import { type CliIo, defineCommand, runCommand, runIfEntry } from "./args";
 
 export const evaluateCommand = defineCommand({
@@ -34,26 +33,20 @@ function rows(o: EvaluateOutcome): Record<string, string | number>[] {
 export function evaluateMain(argv: readonly string[], io: CliIo): Promise<number> {
   return runCommand(evaluateCommand, argv, async (a) => {
     const f = a.flags;
-    try {
-      const o = await evaluateCheckpoint({ model: f.model, conformal: { method: f.method, alpha: f.alpha, sizing: { mode: f.sizing } }, saveConformal: f.saveConformal });
-      const table = rows(o);
-      if (f.json) {
-        io.out(JSON.stringify({ symbol: o.symbol, nominal: 1 - f.alpha, runs: table, conformal: o.conformalPath ?? null }, null, 2));
-        return 0;
-      }
-      io.out(`${f.model} on ${o.symbol}: ${f.method} conformal, nominal coverage ${((1 - f.alpha) * 100).toFixed(0)}%, sizing "${f.sizing}" vs off`);
-      const cols = Object.keys(table[0]!);
-      const cell = (v: string | number) => (typeof v === "number" ? (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4)) : v);
-      const w = cols.map((c) => Math.max(c.length, ...table.map((t) => String(cell(t[c]!)).length)));
-      io.out(cols.map((c, j) => (j === 0 ? c.padEnd(w[j]!) : c.padStart(w[j]!))).join("  "));
-      for (const t of table) io.out(cols.map((c, j) => (j === 0 ? String(cell(t[c]!)).padEnd(w[j]!) : String(cell(t[c]!)).padStart(w[j]!))).join("  "));
-      if (o.conformalPath) io.out(`conformal state: ${o.conformalPath}`);
+    const o = await evaluateCheckpoint({ model: f.model, conformal: { method: f.method, alpha: f.alpha, sizing: { mode: f.sizing } }, saveConformal: f.saveConformal });
+    const table = rows(o);
+    if (f.json) {
+      io.out(JSON.stringify({ symbol: o.symbol, nominal: 1 - f.alpha, runs: table, conformal: o.conformalPath ?? null }, null, 2));
       return 0;
-    } catch (e) {
-      if (!isTradelabError(e)) throw e;
-      io.err(`error: ${e.message} [${e.code}]`);
-      return 1;
     }
+    io.out(`${f.model} on ${o.symbol}: ${f.method} conformal, nominal coverage ${((1 - f.alpha) * 100).toFixed(0)}%, sizing "${f.sizing}" vs off`);
+    const cols = Object.keys(table[0]!);
+    const cell = (v: string | number) => (typeof v === "number" ? (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4)) : v);
+    const w = cols.map((c) => Math.max(c.length, ...table.map((t) => String(cell(t[c]!)).length)));
+    io.out(cols.map((c, j) => (j === 0 ? c.padEnd(w[j]!) : c.padStart(w[j]!))).join("  "));
+    for (const t of table) io.out(cols.map((c, j) => (j === 0 ? String(cell(t[c]!)).padEnd(w[j]!) : String(cell(t[c]!)).padStart(w[j]!))).join("  "));
+    if (o.conformalPath) io.out(`conformal state: ${o.conformalPath}`);
+    return 0;
   }, io);
 }
 
