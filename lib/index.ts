@@ -16,6 +16,9 @@ import { runBacktestCommand, type BacktestOutcome, type BacktestRequest } from "
 import { backtestFigures, metricsTable } from "./services/backtest/report";
 import { candlesFigure } from "./plot/candles";
 import { costBreakdownFigure, drawdownFigure, equityFigure, positionFigure, returnDistributionFigure, rollingSharpeFigure } from "./plot/performance";
+import { ExecutionModels } from "./sim/execution-models";
+import { loadExecutionData } from "./sim/loaders";
+import type { ExecutionConfig } from "./config/schemas/execution";
 import { hourOfWeekHeatmap, intervalFigure, linesFigure, panelsFigure, residualsFigure, scatterFitFigure, tableFigure } from "./plot/charts";
 
 export type { DataSession, BacktestOutcome, BacktestRequest, DataCheckReport };
@@ -26,9 +29,6 @@ export { dailyReturns, metricsTable } from "./services/backtest/report";
 export { createStrategy, STRATEGY_NAMES } from "./services/strategies/baselines";
 export { loadTrainConfig, loadLiveConfig } from "./config/kinds";
 export { SeededRng } from "./sim/rng";
-import { ExecutionModels } from "./sim/execution-models";
-import { loadExecutionData } from "./sim/loaders";
-import type { ExecutionConfig } from "./config/schemas/execution";
 
 /** The execution models (fees, slippage, latency, fills, filters) of an `execution:` config section. */
 export function executionModels(execution: ExecutionConfig, seed = 0): ExecutionModels {
