@@ -155,6 +155,21 @@ export function replayRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
   }
 }
 
+/** A route's security type, or undefined when the exchange has no such route. */
+export function routeSecurity(key: string): Security | undefined {
+  return ROUTES[key]?.security;
+}
+
+/**
+ * Runs one route ("POST /api/v3/order", ...) on already authenticated params, whatever transport
+ * carried them (REST here, the WebSocket API elsewhere). Returns undefined for an unknown route.
+ */
+export async function runRoute(key: string, params: Record<string, string>, ctx: HttpContext): Promise<{ reply: Reply; weight: number } | undefined> {
+  const route = ROUTES[key];
+  if (!route) return undefined;
+  return { reply: await route.run(params, ctx), weight: route.weight(params) };
+}
+
 function reply(res: ServerResponse, r: Reply): void {
   if (isWire(r)) send(res, r.status, { code: r.code, msg: r.msg });
   else send(res, r.status, r.body);
