@@ -81,7 +81,17 @@ export const REPLAY_CREDENTIALS: Readonly<{ apiKey: string; apiSecret: string; e
 
 const timeInput = z.union([z.number().int(), z.string().min(1), z.date()]);
 const timeframes = Object.keys(TIMEFRAME_MS) as [Timeframe, ...Timeframe[]];
-const barSchema = z.object({ ts: z.number(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() });
+const barSchema = z.object({
+  ts: z.number(),
+  open: z.number(),
+  high: z.number(),
+  low: z.number(),
+  close: z.number(),
+  volume: z.number(),
+  quoteVolume: z.number().optional(),
+  trades: z.number().optional(),
+  takerBuyVolume: z.number().optional(),
+});
 
 /** Options of startReplayExchange. Every default is here. */
 export const replayOptionsSchema = z.strictObject({
