@@ -8,14 +8,12 @@ import type { ReplayBars } from "./market-data";
 import { MARKET_ROUTES } from "./market-routes";
 import { firstBadParam, orderRequestOf, paramsOf } from "./parse";
 import { myTradesParams, newOrderParams, orderRefParams } from "./schemas";
-import type { UserStreams } from "./ws";
 
 export interface HttpContext extends AuthContext {
   timeframe: string;
   bars: ReplayBars;
   info: ReplayExchangeInfo;
   orders: ReplayOrders;
-  users: UserStreams;
   symbols: readonly string[];
   logger: LogSink;
   /** Wall clock, ms (request-weight minutes and pacing). */
@@ -92,9 +90,6 @@ const ROUTES: Record<string, Route> = {
       return c.orders.myTrades(q.symbol, { orderId: n(q.orderId), startTime: n(q.startTime), endTime: n(q.endTime), fromId: n(q.fromId), limit: Math.min(1000, n(q.limit) ?? 500) });
     },
   },
-  "POST /api/v3/userDataStream": { security: "API_KEY", weight: () => 2, run: (_p, c) => ({ status: 200, body: { listenKey: c.users.create() } }) },
-  "PUT /api/v3/userDataStream": { security: "API_KEY", weight: () => 2, run: (p, c) => (c.users.keepAlive(p.listenKey ?? "") ? { status: 200, body: {} } : wire.badListenKey()) },
-  "DELETE /api/v3/userDataStream": { security: "API_KEY", weight: () => 2, run: (p, c) => (c.users.close(p.listenKey ?? "") ? { status: 200, body: {} } : wire.badListenKey()) },
 };
 
 async function newOrder(p: Record<string, string>, c: HttpContext, test: boolean): Promise<Reply> {
@@ -132,6 +127,7 @@ export function replayRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
     if (m !== minute) [minute, used] = [m, 0];
     used += route ? route.weight(params) : 1;
     res.setHeader("X-MBX-USED-WEIGHT-1M", String(used));
+    if (!route && RETIRED.has(path)) return gone(res);
     if (!route) return reply(res, wire.notFound(path));
     const denied = authenticate(req, rawQuery, body, params, route.security, ctx);
     if (denied) return reply(res, denied);
@@ -152,6 +148,18 @@ export async function runRoute(key: string, params: Record<string, string>, ctx:
   const route = ROUTES[key];
   if (!route) return undefined;
   return { reply: await route.run(params, ctx), weight: route.weight(params) };
+}
+
+/**
+ * Endpoints Binance has retired: the spot listen key (CHANGELOG 2026-01-21, gone since 2026-02-20).
+ * Binance's front end answers them 410 Gone with its web server's HTML page, not a JSON error.
+ */
+const RETIRED = new Set(["/api/v3/userDataStream"]);
+
+function gone(res: ServerResponse): void {
+  res.statusCode = 410;
+  res.setHeader("Content-Type", "text/html");
+  res.end("<html>\r\n<head><title>410 Gone</title></head>\r\n<body>\r\n<center><h1>410 Gone</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
 }
 
 function reply(res: ServerResponse, r: Reply): void {

@@ -16,11 +16,13 @@ import { ReplayOrders } from "./execution";
 import { replayRequestHandler } from "./http";
 import { ReplayBars, loadReplayBars } from "./market-data";
 import { ReplayPacer } from "./pacer";
-import { dec } from "./parse";
-import { MarketStreams, UserStreams, attachStreams } from "./ws";
+import { loadPublicKeys } from "./auth";
+import { UserDataHub } from "./user-data";
+import { MarketStreams, attachStreams, closedKline, openingKline } from "./ws";
+import { WsApi } from "./ws-api";
 
 export { REPLAY_CREDENTIALS, replayOptionsSchema } from "./config";
-export type { StartReplayOptions, ReplayOptionsInput, ReplayConfig } from "./config";
+export type { StartReplayOptions, ReplayOptionsInput, ReplayConfig, ReplayKeyPair } from "./config";
 
 export interface ReplayProgress {
   /** Bars (steps) replayed so far and in all. */
@@ -41,8 +43,10 @@ export interface ReplaySummary extends ReplayProgress {
 export interface ReplayExchange {
   /** REST base URL (http://127.0.0.1:<port>). */
   baseUrl: string;
-  /** WebSocket streams base URL (ws://127.0.0.1:<port>). */
+  /** WebSocket streams base URL (ws://127.0.0.1:<port>): /ws/<stream>, /stream?streams=. */
   wsUrl: string;
+  /** WebSocket API endpoint (ws://127.0.0.1:<port>/ws-api/v3): requests and user data. */
+  wsApiUrl: string;
   port: number;
   /** The exchange's (simulated) clock. In-process clients should use it as their Clock. */
   clock: Clock;
@@ -65,24 +69,14 @@ export interface ReplayExchange {
   step(n?: number): Promise<number>;
   /** Disconnects every WebSocket client (fault injection; clients reconnect). */
   dropStreams(): void;
-  /** Stops pacing, closes every connection and the server. */
+  /** Stops pacing, sends serverShutdown on every WebSocket, closes every connection and the server. */
   close(): Promise<void>;
-}
-
-function klineEvent(symbol: string, interval: string, tf: number, b: Bar): Record<string, unknown> {
-  return {
-    e: "kline", E: b.ts + tf, s: symbol,
-    k: {
-      t: b.ts, T: b.ts + tf - 1, s: symbol, i: interval, f: -1, L: -1, o: dec(b.open), c: dec(b.close), h: dec(b.high), l: dec(b.low), v: dec(b.volume),
-      n: b.trades ?? 0, x: true, q: dec(b.quoteVolume ?? 0), V: dec(b.takerBuyVolume ?? 0), Q: dec((b.takerBuyVolume ?? 0) * b.close), B: "0",
-    },
-  };
 }
 
 /**
  * Starts a local exchange on 127.0.0.1 that speaks the Binance spot protocol subset the Binance
- * adapter uses (time, exchangeInfo, klines, account, order new/query/cancel, openOrders, myTrades,
- * listen keys; kline and user-data WebSocket streams), replays real bars from data/ at `speed`, and
+ * adapter uses (time, exchangeInfo, klines, account, order new/query/cancel, openOrders, myTrades; kline
+ * streams; the WebSocket API with its user data subscriptions), replays real bars from data/ at `speed`, and
  * fills orders with the simulator (fees, slippage, latency, filters) through a SimulatedVenue.
  *
  * Time: the exchange clock starts at `from` and jumps to each bar's close as the bar is replayed.
@@ -116,9 +110,10 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
   for (const [symbol, s] of series) for (let i = 0; i < s.length && s.ts[i]! < from; i++) venue.onBar(symbol, { ts: s.ts[i]!, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! });
   if (simClock.now() < from) simClock.advanceTo(from);
 
+  const publicKeys = loadPublicKeys(cfg.publicKeys);
   const market = new MarketStreams();
-  const users = new UserStreams(() => wall.now());
-  const orders = new ReplayOrders(venue, info, () => simClock.now(), (e) => users.broadcast(e));
+  const users = new UserDataHub();
+  const orders = new ReplayOrders(venue, info, () => simClock.now(), (e) => users.publish(e));
   await orders.start();
 
   const processStep = (ts: number): void => {
@@ -130,29 +125,43 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
       emitted.push([symbol, bar]);
     }
     if (simClock.now() < ts + tf) simClock.advanceTo(ts + tf);
-    for (const [symbol, bar] of emitted) market.publish(`${symbol.toLowerCase()}@kline_${cfg.timeframe}`, klineEvent(symbol, cfg.timeframe, tf, bar));
-    users.sweep(simClock.now());
+    for (const [symbol, bar] of emitted) market.publish(klineStream(symbol), closedKline(symbol, cfg.timeframe, tf, bar));
+    publishOpening(ts + tf);
+  };
+  const klineStream = (symbol: string): string => `${symbol.toLowerCase()}@kline_${cfg.timeframe}`;
+  /** The bars opening at `ts` (the exchange clock's time now): their opening update, x false. */
+  const publishOpening = (ts: number): void => {
+    if (ts >= to) return;
+    for (const symbol of cfg.symbols) {
+      const bar = bars.barAt(symbol, ts);
+      if (bar) market.publish(klineStream(symbol), openingKline(symbol, cfg.timeframe, tf, bar));
+    }
   };
   const pacer = new ReplayPacer(bars.steps, processStep, { intervalMs: tf / cfg.speed, settleMs: cfg.settleMs, wallNow: () => wall.now() });
 
-  const server = createServer(
-    replayRequestHandler({
-      apiKey: cfg.apiKey,
-      apiSecret: cfg.apiSecret,
-      now: () => simClock.now(),
-      timeScale: () => cfg.speed,
-      timeframe: cfg.timeframe,
-      bars,
-      info,
-      orders,
-      users,
-      symbols: cfg.symbols,
-      logger,
-      wallNow: () => wall.now(),
-      onRequest: (phase) => pacer.onRequest(phase),
-    }),
-  );
-  const streams = attachStreams(server, market, users, cfg.pingIntervalMs);
+  const ctx = {
+    apiKey: cfg.apiKey,
+    apiSecret: cfg.apiSecret,
+    publicKeys,
+    now: () => simClock.now(),
+    timeScale: () => cfg.speed,
+    timeframe: cfg.timeframe,
+    bars,
+    info,
+    orders,
+    symbols: cfg.symbols,
+    logger,
+    wallNow: () => wall.now(),
+    onRequest: (phase: "start" | "end") => pacer.onRequest(phase),
+  };
+  const server = createServer(replayRequestHandler(ctx));
+  const api = new WsApi({ ctx, users, wallNow: () => wall.now() });
+  const streams = attachStreams(server, market, api, {
+    pingIntervalMs: cfg.pingIntervalMs,
+    maxConnectionAgeMs: cfg.maxConnectionAgeMs,
+    onError: (where, e) => logger.warn({ where, err: e.message }, "replay exchange WebSocket error"),
+  });
+  publishOpening(simClock.now());
   let manual = false;
   if (cfg.autoStart === "on-subscribe") {
     market.onAttach = () => {
@@ -175,6 +184,7 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
   return {
     baseUrl,
     wsUrl,
+    wsApiUrl: `${wsUrl}/ws-api/v3`,
     port,
     clock: simClock,
     adapterConfig: { restBaseUrl: baseUrl, wsBaseUrl: wsUrl, apiKey: cfg.apiKey, apiSecret: cfg.apiSecret },
@@ -203,11 +213,11 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
     },
     dropStreams: () => {
       market.dropAll();
-      users.dropAll();
+      api.dropAll();
     },
     close: async () => {
       pacer.close();
-      streams.stop();
+      await streams.shutdown(simClock.now());
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -161,7 +161,8 @@ describe("replay exchange protocol checks", () => {
 describe("replay exchange pacing", () => {
   it("starts when the stream subscribes, replays every bar in order at speed, and survives a disconnect with backfill", async () => {
     const { ex, ad } = await start({ autoStart: "on-subscribe", speed: 6000, to: T0 + 25 * MIN }); // 10 ms per bar
-    const got = await listen(ad);
+    const got = { bars: [] as BarEvent[] }; // market data only: this pacing needs no user data
+    subs.push(await ad.marketData!.subscribeBars(["BTCUSDT"], "1m", { onBar: (e) => got.bars.push(e) }));
     await until(() => got.bars.length >= 5, "first bars");
     ex.dropStreams();
     const summary = await ex.done;
