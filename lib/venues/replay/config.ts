@@ -91,6 +91,7 @@ const barSchema = z.object({
   quoteVolume: z.number().optional(),
   trades: z.number().optional(),
   takerBuyVolume: z.number().optional(),
+  takerBuyQuoteVolume: z.number().optional(),
 });
 
 /** Options of startReplayExchange. Every default is here. */

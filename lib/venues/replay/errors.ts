@@ -23,7 +23,6 @@ export const wire = {
   duplicate: (): WireError => ({ status: 400, code: -2010, msg: "Duplicate order sent." }),
   unknownOrder: (): WireError => ({ status: 400, code: -2011, msg: "Unknown order sent." }),
   noSuchOrder: (): WireError => ({ status: 400, code: -2013, msg: "Order does not exist." }),
-  badListenKey: (): WireError => ({ status: 400, code: -1125, msg: "This listenKey does not exist." }),
   notFound: (path: string): WireError => ({ status: 404, code: -1000, msg: `Unknown endpoint ${path}.` }),
 };
 

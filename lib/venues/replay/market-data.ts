@@ -109,6 +109,11 @@ async function fillExtras(session: DataSession, b: LoadedBars, s: SeriesBars, ha
  * The bars of every symbol and the replay's timeline: the sorted distinct open times in [from, to)
  * across symbols. Only bars whose close time has passed (<= the exchange's time) are ever served.
  */
+/** A replayed bar with the taker-buy quote volume the kline payloads carry (0 where the source has none). */
+export interface ReplayBar extends Bar {
+  takerBuyQuoteVolume?: number;
+}
+
 export class ReplayBars {
   /** Bar open times to replay, ascending. */
   readonly steps: number[];
@@ -139,13 +144,13 @@ export class ReplayBars {
   }
 
   /** The bar of `symbol` opening at `ts`, if it has one (steps must be visited in order). */
-  barAt(symbol: string, ts: number): Bar | undefined {
+  barAt(symbol: string, ts: number): ReplayBar | undefined {
     const s = this.series.get(symbol)!;
     let i = this.cursor.get(symbol)!;
     while (i < s.length && s.ts[i]! < ts) i++;
     this.cursor.set(symbol, i);
     if (i >= s.length || s.ts[i] !== ts) return undefined;
-    return { ts, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]!, quoteVolume: s.quoteVolume[i]!, trades: s.trades[i]!, takerBuyVolume: s.takerBuyVolume[i]! };
+    return { ts, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]!, quoteVolume: s.quoteVolume[i]!, trades: s.trades[i]!, takerBuyVolume: s.takerBuyVolume[i]!, takerBuyQuoteVolume: s.takerBuyQuoteVolume[i]! };
   }
 
   /** Index of the first bar with open time >= t (binary search). */
@@ -166,8 +171,8 @@ export class ReplayBars {
   }
 
   /** The bar at index i of a series, with its extras. */
-  barOf(s: SeriesBars, i: number): Bar {
-    return { ts: s.ts[i]!, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]!, quoteVolume: s.quoteVolume[i]!, trades: s.trades[i]!, takerBuyVolume: s.takerBuyVolume[i]! };
+  barOf(s: SeriesBars, i: number): ReplayBar {
+    return { ts: s.ts[i]!, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]!, quoteVolume: s.quoteVolume[i]!, trades: s.trades[i]!, takerBuyVolume: s.takerBuyVolume[i]!, takerBuyQuoteVolume: s.takerBuyQuoteVolume[i]! };
   }
 
   /**

@@ -24,14 +24,6 @@ export const orderRefParams = z.looseObject({
   origClientOrderId: z.string().optional(),
 });
 
-export const klinesParams = z.looseObject({
-  symbol: z.string().min(1),
-  interval: z.string().min(1),
-  startTime: z.string().regex(/^\d+$/).optional(),
-  endTime: z.string().regex(/^\d+$/).optional(),
-  limit: z.string().regex(/^\d+$/).optional(),
-});
-
 export const myTradesParams = z.looseObject({
   symbol: z.string().min(1),
   orderId: z.string().regex(/^\d+$/).optional(),

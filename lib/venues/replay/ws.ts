@@ -125,14 +125,18 @@ export class MarketStreams {
   }
 }
 
-/** Taker-buy quote volume: the bar's VWAP (quote / base volume) times the taker-buy base volume, else the close. */
-function takerBuyQuote(b: Bar): number {
+/**
+ * Taker-buy quote volume: the recorded value when the source has it (as the klines endpoint serves),
+ * else the bar's VWAP (quote / base volume) times the taker-buy base volume, else the close.
+ */
+function takerBuyQuote(b: Bar & { takerBuyQuoteVolume?: number }): number {
+  if (b.takerBuyQuoteVolume !== undefined && b.takerBuyQuoteVolume > 0) return b.takerBuyQuoteVolume;
   const px = b.quoteVolume !== undefined && b.volume > 0 ? b.quoteVolume / b.volume : b.close;
   return (b.takerBuyVolume ?? 0) * px;
 }
 
 /** The kline stream event of a closed bar (x: true), sent when the exchange clock reaches the bar's close. */
-export function closedKline(symbol: string, interval: string, tf: number, b: Bar): Record<string, unknown> {
+export function closedKline(symbol: string, interval: string, tf: number, b: Bar & { takerBuyQuoteVolume?: number }): Record<string, unknown> {
   return {
     e: "kline", E: b.ts + tf, s: symbol,
     k: {
