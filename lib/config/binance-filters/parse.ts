@@ -224,3 +224,28 @@ export function parseBinanceFilters(payload: unknown, opts: BinanceFilterOptions
   }
   return out;
 }
+
+/** Account-wide order limits of exchangeInfo `exchangeFilters` (EXCHANGE_MAX_NUM_*). */
+export interface ExchangeOrderLimits {
+  maxNumOrders?: number;
+  maxNumAlgoOrders?: number;
+  maxNumIcebergOrders?: number;
+  maxNumOrderLists?: number;
+}
+
+/** Validates exchangeInfo `exchangeFilters`; unknown filter types are skipped, malformed known ones name their index and field. */
+export function parseBinanceExchangeFilters(list: readonly unknown[], source = "exchangeInfo"): ExchangeOrderLimits {
+  const out: ExchangeOrderLimits = {};
+  list.forEach((raw, k) => {
+    const type = raw !== null && typeof raw === "object" ? (raw as { filterType?: unknown }).filterType : undefined;
+    const at = `${source}.exchangeFilters[${k}](${String(type)})`;
+    if (typeof type !== "string" || !isKnownFilterType(type)) return;
+    const p = filterOf(type, raw, at, { filterIndex: k, filterType: type }) as Record<string, unknown>;
+    const n = (key: string): number | undefined => (typeof p[key] === "number" ? (p[key] as number) : undefined);
+    if (type === "EXCHANGE_MAX_NUM_ORDERS") out.maxNumOrders = n("maxNumOrders");
+    else if (type === "EXCHANGE_MAX_NUM_ALGO_ORDERS") out.maxNumAlgoOrders = n("maxNumAlgoOrders");
+    else if (type === "EXCHANGE_MAX_NUM_ICEBERG_ORDERS") out.maxNumIcebergOrders = n("maxNumIcebergOrders");
+    else if (type === "EXCHANGE_MAX_NUM_ORDER_LISTS") out.maxNumOrderLists = n("maxNumOrderLists");
+  });
+  return out;
+}
