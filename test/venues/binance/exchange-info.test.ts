@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseBinanceFilters } from "../../../lib/config/binance-filters/index";
 import { loadInstruments } from "../../../lib/sim/loaders";
-import { instrumentFromSymbol, decode } from "../../../lib/venues/binance/parse";
+import { decode, instrumentFromSymbol } from "../../../lib/venues/binance/parse";
 import { exchangeInfoSchema } from "../../../lib/venues/binance/schemas";
 import { fixture } from "./fixtures";
 import { T0, setup, type Harness } from "./harness";
@@ -42,6 +42,18 @@ describe("Binance exchange info: one filter parser for the adapter and the simul
       { type: "REQUEST_WEIGHT", intervalNum: 1, interval: "M", limit: 2400 },
       { type: "ORDERS", intervalNum: 1, interval: "M", limit: 1200 },
     ]);
+  });
+
+  it("reads LOT_SIZE maxQty 0 as no maximum and MARKET_LOT_SIZE zeros as not set, like the simulator", () => {
+    const filters = [
+      { filterType: "LOT_SIZE", minQty: "0.10000000", maxQty: "0.00000000", stepSize: "0.10000000" },
+      { filterType: "MARKET_LOT_SIZE", minQty: "0.00000000", maxQty: "0.00000000", stepSize: "0.00000000" },
+    ];
+    const s = { symbol: "XUSDT", status: "TRADING", baseAsset: "X", quoteAsset: "USDT", filters };
+    const inst = instrumentFromSymbol(s, "binance");
+    expect(inst).toEqual(parseBinanceFilters({ symbols: [s] }).get("XUSDT"));
+    expect(inst).toMatchObject({ minQty: 0.1, maxQty: Number.POSITIVE_INFINITY, stepSize: 0.1 });
+    expect(inst.marketMaxQty).toBeUndefined();
   });
 
   it("reports a malformed venue filter as PARSE_ERROR naming the symbol, filter index, type and field", async () => {
