@@ -56,9 +56,14 @@ describe("Binance exchangeInfo filters parser", () => {
     expect(eth).toMatchObject({ tickSize: 0, stepSize: 0, minQty: 0, minNotional: 0 });
   });
 
+  it("reads a USD-M futures exchangeInfo (MIN_NOTIONAL carries `notional`, PERCENT_PRICE `multiplierDecimal`)", () => {
+    const blz = requireInstrument(loadInstruments("test/fixtures/binance/usdm_exchangeInfo_docs.json"), "BLZUSDT");
+    expect(blz).toMatchObject({ minNotional: 5, applyMinToMarket: true, tickSize: 0.0001, stepSize: 1, maxQty: 10_000_000, marketMaxQty: 590_119, percentPrice: { bidUp: 1.15, bidDown: 0.85, askUp: 1.15, askDown: 0.85 } });
+  });
+
   it("names the symbol, filter and field of a malformed filter", () => {
     const bad = { symbols: [{ symbol: "BADUSDT", baseAsset: "BAD", quoteAsset: "USDT", filters: [{ filterType: "LOT_SIZE", minQty: "abc", maxQty: "1", stepSize: "0.1" }] }] };
-    expect(() => parseBinanceFilters(bad, { source: "f.json" })).toThrow(/f\.json\.symbols\[0\]\.filters\[0\]\(LOT_SIZE\)\.minQty/);
+    expect(() => parseBinanceFilters(bad, { source: "f.json" })).toThrow(/f\.json\.symbols\[0\]\.filters\[0\]\(LOT_SIZE\)\.minQty: not a decimal number: "abc" \(symbol BADUSDT\)/);
     expect(() => parseBinanceFilters({ nope: 1 })).toThrow(expect.objectContaining({ code: "DATA_INVALID" }));
   });
 

@@ -19,8 +19,17 @@ export interface BinancePreset {
 export const BINANCE_PRESETS: Record<string, BinancePreset> = {
   binance: { product: "spot", restBaseUrl: "https://api.binance.com", wsBaseUrl: "wss://stream.binance.com:9443", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: true },
   "binance-testnet": { product: "spot", restBaseUrl: "https://testnet.binance.vision", wsBaseUrl: "wss://stream.testnet.binance.vision", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: false },
-  "binance-futures": { product: "usdm", restBaseUrl: "https://fapi.binance.com", wsBaseUrl: "wss://fstream.binance.com", weightLimitPerMinute: 2400, klinePageLimit: 1500, realMoney: true },
-  "binance-futures-testnet": { product: "usdm", restBaseUrl: "https://testnet.binancefuture.com", wsBaseUrl: "wss://stream.binancefuture.com", weightLimitPerMinute: 2400, klinePageLimit: 1500, realMoney: false },
+  /**
+   * USD-M streams use routed roots since Binance's "Important WebSocket Change Notice — Base URL Split &
+   * Migration" (developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/
+   * Important-WebSocket-Change-Notice, announced 2026-03-06): /public (book data), /market (regular market
+   * data: kline, aggTrade, markPrice) and /private (user data). The legacy unrouted roots were
+   * decommissioned on 2026-04-23 (change log 2026-04-02); an unrouted connection now gets /public data
+   * only, so klines need /market. Combined streams keep their form: <root>/market/stream?streams=a/b.
+   */
+  "binance-futures": { product: "usdm", restBaseUrl: "https://fapi.binance.com", wsBaseUrl: "wss://fstream.binance.com/market", weightLimitPerMinute: 2400, klinePageLimit: 1500, realMoney: true },
+  /** Testnet roots of the USD-M General Info page: REST https://demo-fapi.binance.com, streams wss://demo-fstream.binance.com (routed as above). */
+  "binance-futures-testnet": { product: "usdm", restBaseUrl: "https://demo-fapi.binance.com", wsBaseUrl: "wss://demo-fstream.binance.com/market", weightLimitPerMinute: 2400, klinePageLimit: 1500, realMoney: false },
   /** The local replay exchange: base URLs come from startReplayExchange(). */
   replay: { product: "spot", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: false },
 };

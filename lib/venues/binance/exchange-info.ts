@@ -4,6 +4,7 @@ import type { Instrument } from "../../core/instrument";
 import type { ExchangeInfoPort, FeeRates } from "../../core/ports/exchange-info.port";
 import type { BinanceRest } from "./http";
 import { decode, instrumentFromSymbol, num } from "./parse";
+import { rateLimitRules } from "./rate-limit";
 import { accountSchema, exchangeInfoSchema } from "./schemas";
 
 interface Cached<T> {
@@ -72,6 +73,8 @@ export class BinanceExchangeInfo implements ExchangeInfoPort {
       label: "exchangeInfo",
     });
     const info = decode(exchangeInfoSchema, body, "exchangeInfo");
+    // The venue's own REQUEST_WEIGHT, ORDERS and RAW_REQUESTS limits replace the configured default.
+    this.rest.limiter.configure(rateLimitRules(info.rateLimits, this.venue));
     const at = this.clock.now();
     for (const s of info.symbols) this.bySymbol.set(s.symbol, { at, value: instrumentFromSymbol(s, this.venue) });
     if (!symbols) this.fullListAt = at;

@@ -64,7 +64,7 @@ export class BinanceRest {
     this.timeSync = new TimeSync(deps.clock, () => this.serverTime(), cfg.timeSyncIntervalMs, deps.logger, cfg.venue);
     // Defence in depth: the process logger masks these values wherever they appear.
     for (const v of this.secretValues()) registerSecret(v);
-    this.limiter = new WeightLimiter(cfg.weightLimitPerMinute, cfg.weightHeadroom, () => this.timeSync.now(), this.wait, deps.logger, cfg.venue);
+    this.limiter = new WeightLimiter(cfg.weightLimitPerMinute, cfg.weightHeadroom, () => this.timeSync.now(), this.wait, deps.logger, cfg.venue, cfg.maxRetryAfterMs);
   }
 
   get hasCredentials(): boolean {
@@ -104,7 +104,7 @@ export class BinanceRest {
     const endpoint = `${c.method} ${c.path}`;
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.cfg.maxRetries;
-      await this.limiter.acquire(c.weight);
+      await this.limiter.acquire(c.weight, c);
       let query = c.params ? encodeQuery(c.params) : "";
       let timestamp: number | undefined;
       if (c.security === "SIGNED") {

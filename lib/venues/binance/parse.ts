@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { instrumentFromBinanceSymbol } from "../../config/binance-filters/index";
 import type { Bar, Timeframe } from "../../core/bar";
 import { DataError, VenueError } from "../../core/errors";
 import type { Fill } from "../../core/fill";
@@ -6,7 +7,6 @@ import type { Instrument } from "../../core/instrument";
 import type { Side } from "../../core/market";
 import type { Order, OrderStatus, OrderType, TimeInForce } from "../../core/order";
 import type { Balance } from "../../core/ports/execution.port";
-import { knownFilterSchemas } from "./schemas";
 import type { RawAccount, RawExecutionReport, RawKlineRow, RawMyTrade, RawOrder, RawOrderStatus, RawSymbolInfo, RawWsKline } from "./schemas";
 
 const RAW_LIMIT = 2000;
@@ -73,63 +73,18 @@ export function intervalOf(tf: Timeframe): string {
   return tf;
 }
 
-function filter<K extends keyof typeof knownFilterSchemas>(s: RawSymbolInfo, type: K): z.output<(typeof knownFilterSchemas)[K]> | undefined {
-  const raw = s.filters.find((f) => f.filterType === type);
-  if (raw === undefined) return undefined;
-  return decode(knownFilterSchemas[type] as z.ZodType, raw, `exchangeInfo ${s.symbol} ${type}`) as z.output<(typeof knownFilterSchemas)[K]>;
-}
-
-/** exchangeInfo symbol -> Instrument (PRICE_FILTER, LOT_SIZE, MARKET_LOT_SIZE, MIN_NOTIONAL/NOTIONAL, PERCENT_PRICE_BY_SIDE). */
+/**
+ * exchangeInfo symbol -> Instrument through the parser the simulator uses (lib/config/binance-filters:
+ * every spot and USD-M filter, zeros as "no bound"). A malformed filter is a PARSE_ERROR whose message
+ * names the symbol, the filter index and type, and the field.
+ */
 export function instrumentFromSymbol(s: RawSymbolInfo, venue: string): Instrument {
-  const price = filter(s, "PRICE_FILTER");
-  const lot = filter(s, "LOT_SIZE");
-  const mlot = filter(s, "MARKET_LOT_SIZE");
-  const minN = filter(s, "MIN_NOTIONAL");
-  const notional = filter(s, "NOTIONAL");
-  const pps = filter(s, "PERCENT_PRICE_BY_SIDE");
-  const inst: Instrument = {
-    symbol: s.symbol,
-    venue,
-    assetClass: "crypto",
-    baseAsset: s.baseAsset,
-    quoteAsset: s.quoteAsset,
-    tickSize: price ? num(price.tickSize, "tickSize") : 0,
-    stepSize: lot ? num(lot.stepSize, "stepSize") : 0,
-    minQty: lot ? num(lot.minQty, "minQty") : 0,
-    maxQty: lot ? num(lot.maxQty, "maxQty") : Number.POSITIVE_INFINITY,
-    minNotional: 0,
-  };
-  if (price) {
-    const [lo, hi] = [num(price.minPrice, "minPrice"), num(price.maxPrice, "maxPrice")];
-    if (lo > 0) inst.minPrice = lo;
-    if (hi > 0) inst.maxPrice = hi;
+  try {
+    return instrumentFromBinanceSymbol(s, { venue }, `exchangeInfo.${s.symbol}`);
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    throw new VenueError("PARSE_ERROR", `binance ${e.message}`, { details: { venue: "binance", what: "exchangeInfo", ...e.details, raw: rawText(s) } });
   }
-  if (notional) {
-    inst.minNotional = num(notional.minNotional, "minNotional");
-    if (notional.maxNotional !== undefined) inst.maxNotional = num(notional.maxNotional, "maxNotional");
-    if (notional.applyMinToMarket !== undefined) inst.applyMinToMarket = notional.applyMinToMarket;
-    if (notional.applyMaxToMarket !== undefined) inst.applyMaxToMarket = notional.applyMaxToMarket;
-  } else if (minN) {
-    const v = minN.minNotional ?? minN.notional;
-    if (v !== undefined) inst.minNotional = num(v, "minNotional");
-    if (minN.applyToMarket !== undefined) inst.applyMinToMarket = minN.applyToMarket;
-  }
-  if (mlot) {
-    // Binance sends zeros in MARKET_LOT_SIZE to mean "same as LOT_SIZE".
-    const [mmin, mmax, mstep] = [num(mlot.minQty, "marketMinQty"), num(mlot.maxQty, "marketMaxQty"), num(mlot.stepSize, "marketStepSize")];
-    if (mmin > 0) inst.marketMinQty = mmin;
-    if (mmax > 0) inst.marketMaxQty = mmax;
-    if (mstep > 0) inst.marketStepSize = mstep;
-  }
-  if (pps) {
-    inst.percentPrice = {
-      bidUp: num(pps.bidMultiplierUp, "bidMultiplierUp"),
-      bidDown: num(pps.bidMultiplierDown, "bidMultiplierDown"),
-      askUp: num(pps.askMultiplierUp, "askMultiplierUp"),
-      askDown: num(pps.askMultiplierDown, "askMultiplierDown"),
-    };
-  }
-  return inst;
 }
 
 const STATUS: Record<RawOrderStatus, OrderStatus> = {

@@ -27,33 +27,26 @@ export const symbolInfoSchema = z.looseObject({
   orderTypes: z.array(z.string()).optional(),
 });
 
+/** exchangeInfo `rateLimits` entry (rest-api.md LIMITS; enums.md rateLimitType, interval). */
+export const rateLimitSchema = z.looseObject({
+  rateLimitType: z.string().min(1),
+  interval: z.enum(["SECOND", "MINUTE", "HOUR", "DAY"]),
+  intervalNum: z.number().int().positive(),
+  limit: z.number().int().nonnegative(),
+});
+
+/**
+ * Spot GET /api/v3/exchangeInfo and USD-M GET /fapi/v1/exchangeInfo. Symbol filters stay raw here:
+ * lib/config/binance-filters validates and converts them (the same parser the simulator uses).
+ */
 export const exchangeInfoSchema = z.looseObject({
   timezone: z.string().optional(),
   serverTime: ms,
+  /** Entries stay loose here (the docs example holds `{}`); rate-limit.ts validates the ones it uses. */
   rateLimits: z.array(z.looseObject({})).optional(),
+  exchangeFilters: z.array(filterSchema).optional(),
   symbols: z.array(symbolInfoSchema),
 });
-
-const priceFilter = z.looseObject({ filterType: z.literal("PRICE_FILTER"), minPrice: decimal, maxPrice: decimal, tickSize: decimal });
-const lotSize = z.looseObject({ filterType: z.enum(["LOT_SIZE", "MARKET_LOT_SIZE"]), minQty: decimal, maxQty: decimal, stepSize: decimal });
-/** Spot sends minNotional; USD-M futures sends notional. */
-const minNotional = z.looseObject({ filterType: z.literal("MIN_NOTIONAL"), minNotional: decimal.optional(), notional: decimal.optional(), applyToMarket: z.boolean().optional() });
-const notional = z.looseObject({
-  filterType: z.literal("NOTIONAL"),
-  minNotional: decimal,
-  maxNotional: decimal.optional(),
-  applyMinToMarket: z.boolean().optional(),
-  applyMaxToMarket: z.boolean().optional(),
-});
-const percentPriceBySide = z.looseObject({
-  filterType: z.literal("PERCENT_PRICE_BY_SIDE"),
-  bidMultiplierUp: decimal,
-  bidMultiplierDown: decimal,
-  askMultiplierUp: decimal,
-  askMultiplierDown: decimal,
-});
-/** The filters the adapter converts; others are kept raw and ignored. */
-export const knownFilterSchemas = { PRICE_FILTER: priceFilter, LOT_SIZE: lotSize, MARKET_LOT_SIZE: lotSize, MIN_NOTIONAL: minNotional, NOTIONAL: notional, PERCENT_PRICE_BY_SIDE: percentPriceBySide } as const;
 
 export const accountSchema = z.looseObject({
   commissionRates: z.looseObject({ maker: decimal, taker: decimal }).optional(),
@@ -171,6 +164,7 @@ export const userEnvelopeSchema = z.looseObject({ subscriptionId: z.number().opt
 export type RawKlineRow = z.infer<typeof klineRowSchema>;
 export type RawSymbolInfo = z.infer<typeof symbolInfoSchema>;
 export type RawExchangeInfo = z.infer<typeof exchangeInfoSchema>;
+export type RawRateLimit = z.infer<typeof rateLimitSchema>;
 export type RawAccount = z.infer<typeof accountSchema>;
 export type RawOrder = z.infer<typeof orderSchema>;
 export type RawOrderStatus = z.infer<typeof orderStatusSchema>;

@@ -84,6 +84,13 @@ export class BinanceLoopback {
   /** When set, reported in X-MBX-USED-WEIGHT-1M instead of the real count. */
   usedWeightOverride: number | undefined;
   fillPrice: number;
+  /** Headers added to every response after the server's own (e.g. an X-MBX-ORDER-COUNT-1D near the limit). */
+  readonly extraHeaders: Record<string, string> = {};
+  /** exchangeInfo `rateLimits` served instead of the docs example's placeholder. */
+  rateLimits: unknown[] | undefined;
+  /** A whole exchangeInfo payload served instead of the spot one (e.g. the USD-M docs example). */
+  exchangeInfoBody: unknown;
+  private orderCounts = { tenSec: { window: -1, n: 0 }, day: { window: -1, n: 0 } };
   private usedWeight = 0;
   private weightMinute = -1;
   private faults: FaultRule[] = [];
@@ -139,7 +146,8 @@ export class BinanceLoopback {
 
   private onSocket(ws: WebSocket, req: IncomingMessage): void {
     const url = new URL(req.url ?? "/", "http://x");
-    if (url.pathname === "/stream") {
+    // "/stream", or under a routed root such as USD-M's "/market/stream"
+    if (url.pathname === "/stream" || url.pathname.endsWith("/market/stream")) {
       this.klineSockets.set(ws, new Set((url.searchParams.get("streams") ?? "").split("/")));
       ws.on("close", () => this.klineSockets.delete(ws));
     } else if (url.pathname.startsWith("/ws/") && this.listenKeys.has(url.pathname.slice(4))) {
@@ -221,9 +229,23 @@ export class BinanceLoopback {
     }
     if (fault?.kind === "process-then-hang") return void this.hung.push(res);
     if (fault?.kind === "process-then-status") out = { status: fault.status, body: fault.body ?? "" };
+    if (method === "POST" && url.pathname === "/api/v3/order" && out.status === 200) this.countOrder(res);
+    for (const [k, v] of Object.entries(this.extraHeaders)) res.setHeader(k, v);
     res.statusCode = out.status;
     res.setHeader("Content-Type", "application/json");
     res.end(typeof out.body === "string" ? out.body : JSON.stringify(out.body));
+  }
+
+  /** A successful order carries X-MBX-ORDER-COUNT-10S and -1D (rest-api.md "Unfilled Order Count"). */
+  private countOrder(res: ServerResponse): void {
+    const now = this.serverNow();
+    const bump = (c: { window: number; n: number }, len: number): number => {
+      const w = Math.floor(now / len);
+      if (c.window !== w) Object.assign(c, { window: w, n: 0 });
+      return ++c.n;
+    };
+    res.setHeader("X-MBX-ORDER-COUNT-10S", String(bump(this.orderCounts.tenSec, 10_000)));
+    res.setHeader("X-MBX-ORDER-COUNT-1D", String(bump(this.orderCounts.day, 86_400_000)));
   }
 
   private countWeight(w: number): void {
@@ -314,7 +336,8 @@ export class BinanceLoopback {
   }
 
   private exchangeInfo(q: URLSearchParams): { status: number; body: unknown } {
-    const info = exchangeInfoPayload(this.serverNow()) as { symbols: { symbol: string }[] };
+    if (this.exchangeInfoBody !== undefined) return { status: 200, body: this.exchangeInfoBody };
+    const info = { ...exchangeInfoPayload(this.serverNow()), ...(this.rateLimits ? { rateLimits: this.rateLimits } : {}) } as { symbols: { symbol: string }[] };
     const wanted = q.get("symbol") ? [q.get("symbol")!] : q.get("symbols") ? (JSON.parse(q.get("symbols")!) as string[]) : undefined;
     if (!wanted) return { status: 200, body: info };
     const symbols = info.symbols.filter((s) => wanted.includes(s.symbol));
