@@ -103,7 +103,6 @@ export const myTradeSchema = z.looseObject({
 });
 export const myTradesSchema = z.array(myTradeSchema);
 
-export const listenKeySchema = z.object({ listenKey: z.string().min(1) });
 
 /** <symbol>@kline_<interval> stream event. */
 export const wsKlineSchema = z.looseObject({

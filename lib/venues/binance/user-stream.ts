@@ -1,31 +1,31 @@
-import { VenueError } from "../../core/errors";
-import type { ReconnectingWebSocket } from "../../infra/ws/reconnecting-ws";
+import { z } from "zod";
 import type { VenueDeps } from "../capabilities";
-import { binanceCodeOf } from "./errors";
 import type { BinanceRest } from "./http";
 import { decode } from "./parse";
-import { listenKeySchema } from "./schemas";
-import { openBinanceSocket, parseFrame, unwrapUserFrame, userStreamUrl } from "./ws";
+import { BinanceWsApi } from "./ws-api";
 
 export interface UserStreamHandlers {
-  /** One user data event (already unwrapped from any envelope), in arrival order. */
+  /** One user data event (the `event` of { subscriptionId, event }), in arrival order. */
   onEvent(event: unknown, raw: string): void;
+  /** Subscribed; `reconnect` = after a gap (new connection or a terminated subscription): backfill. */
   onOpen(reconnect: boolean): void;
   onClose(reason: string): void;
   onError(e: Error): void;
 }
 
+const subscribeResultSchema = z.looseObject({ subscriptionId: z.number().int() });
+
 /**
- * The listen-key user data stream (user-data-stream.md): POST creates a listen key (API key only, no
- * signature), PUT keeps it alive (it expires after 60 minutes), DELETE closes it; events arrive on
- * <ws base>/ws/<listenKey>. A fresh key is fetched before every (re)connection, and an expired key
- * (listenKeyExpired event or -1125 on keep-alive) forces a reconnect with a new one. The key is masked
- * in every log line.
+ * The user data stream over the WebSocket API (web-socket-api.md "User Data Stream requests"). On
+ * every connection it subscribes, either with `session.logon` then `userDataStream.subscribe`
+ * (Ed25519 keys) or with `userDataStream.subscribe.signature` (any key type). Events arrive as
+ * { subscriptionId, event }. `eventStreamTerminated` ends the subscription: it subscribes again on
+ * the same connection. serverShutdown, the 24 h limit and dropped connections are handled by the
+ * connection, which subscribes again after each reconnect.
  */
 export class UserDataStream {
-  private listenKey: string | undefined;
-  private socket: ReconnectingWebSocket | undefined;
-  private keepAlive: NodeJS.Timeout | undefined;
+  private api: BinanceWsApi | undefined;
+  private subscriptionId: number | undefined;
 
   constructor(
     private readonly rest: BinanceRest,
@@ -33,80 +33,73 @@ export class UserDataStream {
     private readonly handlers: UserStreamHandlers,
   ) {}
 
-  private get path(): string {
-    return "/api/v3/userDataStream";
-  }
-
   async start(): Promise<void> {
-    this.socket = openBinanceSocket(
-      this.rest.cfg,
-      this.deps,
-      "user",
-      async () => userStreamUrl(this.rest.cfg.wsBaseUrl, await this.ensureListenKey()),
-      {
-        onMessage: (text) => this.onMessage(text),
-        onOpen: (i) => this.handlers.onOpen(i.reconnect),
-        onClose: (i) => this.handlers.onClose(`code ${i.code}`),
-        onError: (e) => this.handlers.onError(e),
+    const api = new BinanceWsApi(this.rest, this.deps, "user", {
+      onConnect: (a) => this.subscribe(a),
+      onReady: (reconnect) => this.handlers.onOpen(reconnect),
+      onEvent: (ev, id, raw) => this.onEvent(ev, id, raw),
+      onClose: (reason) => {
+        this.subscriptionId = undefined;
+        this.handlers.onClose(reason);
       },
-      () => this.rest.secretValues(),
-    );
-    await this.socket.start();
-    this.keepAlive = setInterval(() => void this.ping(), this.rest.cfg.listenKeyKeepAliveMs);
+      onError: (e) => this.handlers.onError(e),
+    });
+    this.api = api;
+    await api.start();
   }
 
   async close(): Promise<void> {
-    clearInterval(this.keepAlive);
-    await this.socket?.close();
-    const key = this.listenKey;
-    this.listenKey = undefined;
-    if (key === undefined) return;
-    try {
-      await this.rest.call({ method: "DELETE", path: this.path, params: { listenKey: key }, security: "API_KEY", weight: 2, resendOnUnknown: true, label: "listenKey close" });
-    } catch (e) {
-      this.deps.logger.warn({ venue: this.rest.cfg.venue, err: (e as Error).message }, "closing the listen key failed (it expires by itself)");
+    const api = this.api;
+    this.api = undefined;
+    if (!api) return;
+    const id = this.subscriptionId;
+    this.subscriptionId = undefined;
+    if (id !== undefined) {
+      try {
+        await api.request("userDataStream.unsubscribe", { subscriptionId: id });
+      } catch (e) {
+        this.deps.logger.debug({ venue: this.rest.cfg.venue, err: (e as Error).message }, "userDataStream.unsubscribe failed (closing anyway)");
+      }
     }
+    await api.close();
   }
 
-  private async ensureListenKey(): Promise<string> {
-    if (this.listenKey !== undefined) return this.listenKey;
-    const body = await this.rest.call({ method: "POST", path: this.path, security: "API_KEY", weight: 2, resendOnUnknown: true, label: "listenKey create" });
-    const key = decode(listenKeySchema, body, "listenKey").listenKey;
-    this.rest.addSecret(key);
-    this.listenKey = key;
-    return key;
-  }
-
-  /** Keep-alive; on an invalid key, drop it and reconnect with a new one. */
-  private async ping(): Promise<void> {
-    const key = this.listenKey;
-    if (key === undefined) return;
-    try {
-      await this.rest.call({ method: "PUT", path: this.path, params: { listenKey: key }, security: "API_KEY", weight: 2, resendOnUnknown: true, label: "listenKey keep-alive" });
-    } catch (e) {
-      if (binanceCodeOf(e) === -1125) this.renew("listen key rejected by keep-alive (-1125)");
-      else this.handlers.onError(e instanceof Error ? e : new VenueError("VENUE_UNAVAILABLE", String(e)));
+  private async subscribe(api: BinanceWsApi): Promise<void> {
+    let result: unknown;
+    if (this.rest.cfg.userStreamAuthResolved === "logon") {
+      await api.signedRequest("session.logon");
+      result = await api.request("userDataStream.subscribe");
+    } else {
+      result = await api.signedRequest("userDataStream.subscribe.signature");
     }
+    this.subscriptionId = decode(subscribeResultSchema, result, "userDataStream.subscribe").subscriptionId;
+    this.deps.logger.info({ venue: this.rest.cfg.venue, subscriptionId: this.subscriptionId, auth: this.rest.cfg.userStreamAuthResolved }, "user data stream subscribed");
   }
 
-  private renew(reason: string): void {
-    this.listenKey = undefined;
-    this.socket?.reconnect(reason);
-  }
-
-  private onMessage(text: string): void {
-    let event: unknown;
-    try {
-      event = unwrapUserFrame(parseFrame(text, "user data stream"));
-    } catch (e) {
-      this.handlers.onError(e as Error);
+  private onEvent(ev: { e: string }, subscriptionId: number | undefined, raw: string): void {
+    if (subscriptionId !== undefined && this.subscriptionId !== undefined && subscriptionId !== this.subscriptionId) {
+      this.deps.logger.debug({ venue: this.rest.cfg.venue, subscriptionId, event: ev.e }, "event of another subscription ignored");
       return;
     }
-    const type = event !== null && typeof event === "object" ? (event as { e?: unknown }).e : undefined;
-    if (type === "listenKeyExpired" || type === "eventStreamTerminated") {
-      this.renew(`${String(type)} event`);
+    if (ev.e === "eventStreamTerminated") {
+      void this.resubscribe();
       return;
     }
-    this.handlers.onEvent(event, text);
+    this.handlers.onEvent(ev, raw);
+  }
+
+  /** The subscription ended but the connection lives: subscribe again, then report the gap. */
+  private async resubscribe(): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    this.subscriptionId = undefined;
+    this.handlers.onClose("eventStreamTerminated");
+    try {
+      await this.subscribe(api);
+      this.handlers.onOpen(true);
+    } catch (e) {
+      this.handlers.onError(e instanceof Error ? e : new Error(String(e)));
+      api.reconnect("resubscribe after eventStreamTerminated failed");
+    }
   }
 }
