@@ -43,6 +43,8 @@ const fail = (status: number, code: number, msg: string): Answer => ({ status, e
 export class LoopbackWsApi {
   /** Every request received, in order (params without the signature). */
   readonly requests: { method: string; params: Params }[] = [];
+  /** Every signature received (for leak checks). */
+  readonly signatures: string[] = [];
   private readonly conns = new Map<WebSocket, Conn>();
   /** Answers the next request of a method with this error instead of serving it. */
   readonly faults: { method: string; answer: Answer }[] = [];
@@ -107,6 +109,7 @@ export class LoopbackWsApi {
     const method = String(req.method);
     const { signature: _sig, ...shown } = params;
     this.requests.push({ method, params: shown });
+    if (typeof params.signature === "string") this.signatures.push(params.signature);
     const fault = this.faults.findIndex((f) => f.method === method);
     const answer = fault >= 0 ? this.faults.splice(fault, 1)[0]!.answer : this.serve(ws, this.conns.get(ws)!, method, params);
     const rateLimits = [{ rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 6000, count: this.requests.length * 2 }];
