@@ -27,7 +27,7 @@ export interface ReconnectingWsHandlers {
 }
 
 export interface ReconnectingWsOptions {
-  /** URL, or a function resolving one before each connection (e.g. to fetch a fresh listen key). */
+  /** URL, or a function resolving one before each connection (e.g. after waiting for a rate limit). */
   url: string | (() => string | Promise<string>);
   handlers: ReconnectingWsHandlers;
   /** Reconnect delays. Default { initialMs: 500, maxMs: 30 000, factor: 2, jitter: "full" }. */

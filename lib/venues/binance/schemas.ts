@@ -164,8 +164,6 @@ export const accountPositionSchema = z.looseObject({
 });
 
 export const userEventSchema = z.looseObject({ e: z.string(), E: ms.optional() });
-/** User data events arrive bare on /ws/<listenKey>, or wrapped as { subscriptionId, event } (WebSocket API subscriptions). */
-export const userEnvelopeSchema = z.looseObject({ subscriptionId: z.number().optional(), event: z.unknown() });
 
 export type RawKlineRow = z.infer<typeof klineRowSchema>;
 export type RawSymbolInfo = z.infer<typeof symbolInfoSchema>;
