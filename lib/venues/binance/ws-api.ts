@@ -71,6 +71,8 @@ export class BinanceWsApi {
     private readonly deps: VenueDeps,
     label: string,
     private readonly handlers: WsApiHandlers,
+    /** Overrides wsMaxConnectionAgeMs (0 = the owner replaces the connection itself). */
+    opts: { maxConnectionAgeMs?: number } = {},
   ) {
     const url = rest.cfg.wsApiBaseUrl;
     if (url === undefined) throw new VenueError("VENUE_UNAVAILABLE", `${rest.cfg.venue}: no WebSocket API endpoint for this product (set wsApiBaseUrl)`);
@@ -89,6 +91,7 @@ export class BinanceWsApi {
         onError: (e) => handlers.onError(e),
       },
       () => rest.secretValues(),
+      opts,
     );
   }
 

@@ -50,6 +50,7 @@ export function openBinanceSocket(
   url: string | (() => Promise<string>),
   handlers: ReconnectingWsHandlers,
   secrets: () => readonly string[],
+  opts: { maxConnectionAgeMs?: number } = {},
 ): ReconnectingWebSocket {
   const rng = deps.rng;
   return new ReconnectingWebSocket({
@@ -59,7 +60,7 @@ export function openBinanceSocket(
     backoff: { initialMs: cfg.reconnect.initialMs, maxMs: cfg.reconnect.maxMs, factor: 2, jitter: "full" },
     idleTimeoutMs: cfg.wsIdleTimeoutMs,
     // Binance closes every connection at 24 h: switch before that, on our schedule.
-    maxConnectionAgeMs: cfg.wsMaxConnectionAgeMs,
+    maxConnectionAgeMs: opts.maxConnectionAgeMs ?? cfg.wsMaxConnectionAgeMs,
     // The first connection fails fast (a wrong URL or no network is reported); once up, reconnect forever.
     maxInitialAttempts: cfg.maxRetries + 1,
     connectTimeoutMs: cfg.timeoutMs,

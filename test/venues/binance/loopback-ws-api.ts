@@ -46,6 +46,8 @@ export class LoopbackWsApi {
   /** Every signature received (for leak checks). */
   readonly signatures: string[] = [];
   private readonly conns = new Map<WebSocket, Conn>();
+  /** When set, userDataStream.unsubscribe requests get no answer (keeps a subscription alive). */
+  holdUnsubscribe = false;
   /** Answers the next request of a method with this error instead of serving it. */
   readonly faults: { method: string; answer: Answer }[] = [];
 
@@ -111,6 +113,7 @@ export class LoopbackWsApi {
     this.requests.push({ method, params: shown });
     if (typeof params.signature === "string") this.signatures.push(params.signature);
     const fault = this.faults.findIndex((f) => f.method === method);
+    if (method === "userDataStream.unsubscribe" && this.holdUnsubscribe) return;
     const answer = fault >= 0 ? this.faults.splice(fault, 1)[0]!.answer : this.serve(ws, this.conns.get(ws)!, method, params);
     const rateLimits = [{ rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 6000, count: this.requests.length * 2 }];
     ws.send(JSON.stringify({ id: req.id ?? null, ...answer, rateLimits }));

@@ -114,14 +114,28 @@ describe("Binance user data stream over the WebSocket API: gaps", () => {
     expect(fills[0]!.fill).toMatchObject({ clientOrderId: "s-1", tradeId: "9201", qty: 0.25, price: 90 });
   });
 
-  it("reconnects before the 24 h limit (wsMaxConnectionAgeMs), subscribes again and backfills", async () => {
+  it("before the 24 h limit (wsMaxConnectionAgeMs) subscribes on a new connection first, then closes the old one: no gap", async () => {
     h = await setup({ cfg: { wsMaxConnectionAgeMs: 1000, reconnect: { initialMs: 20_000, maxMs: 20_000 } } });
-    const { fills, states } = await listen(h);
-    expect((await h.venue.execution!.submit(limit("a-1"))).ok).toBe(true);
-    fillDuringGap(h, "a-1", 9301);
-    await until(() => states.includes("reconnected") && fills.length === 1, "planned reconnect", 4000);
-    expect(methods(h).slice(0, 2)).toEqual(["userDataStream.subscribe.signature", "userDataStream.subscribe.signature"]);
+    const { orders, fills, states } = await listen(h);
+    await until(() => methods(h!).includes("userDataStream.unsubscribe") && h!.server.wsApi.connections === 1, "switched connections", 4000);
+    expect(methods(h).slice(0, 3)).toEqual(["userDataStream.subscribe.signature", "userDataStream.subscribe.signature", "userDataStream.unsubscribe"]);
+    expect(states).toEqual(["connected"]);
+    h.server.pushUserEvent(report({ c: "r-1", x: "TRADE", X: "FILLED", t: 9301, l: "1", z: "1", L: "100", Z: "100", n: "0.1", N: "USDT" }));
+    await until(() => fills.length === 1 && orders.length === 1, "event on the new connection");
+    await new Promise((r) => setTimeout(r, 50));
     expect(fills.map((f) => f.fill.tradeId)).toEqual(["9301"]);
+  });
+
+  it("while both connections are subscribed, an event seen on each is applied once", async () => {
+    h = await setup({ cfg: { wsMaxConnectionAgeMs: 1000 } });
+    const { fills } = await listen(h);
+    // Hold the old connection's unsubscribe so the overlap lasts: both subscriptions get the event.
+    h.server.wsApi.holdUnsubscribe = true;
+    await until(() => h!.server.wsApi.subscriptions === 2, "two subscriptions", 4000);
+    h.server.pushUserEvent(report({ c: "r-2", x: "TRADE", X: "FILLED", t: 9401, l: "1", z: "1", L: "100", Z: "100", n: "0.1", N: "USDT" }));
+    await until(() => fills.length >= 1, "fill");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fills.map((f) => f.fill.tradeId)).toEqual(["9401"]);
   });
 
   it("unsubscribes when the last subscriber closes", async () => {
