@@ -201,6 +201,8 @@ export class BinanceExecution implements ExecutionPort {
       const trades = decode(myTradesSchema, body, "myTrades");
       for (const t of trades) {
         const cid = this.tracker.clientIdOf(symbol, String(t.orderId)) ?? (await this.clientIdByOrderId(symbol, t.orderId));
+        // an order lookup lagging its trade: left for a later call (or the order's own resolution)
+        if (cid === undefined) continue;
         out.push(fillFromMyTrade(t, cid, { ...this.tracker.fillContext(cid), instrument: inst }));
       }
       if (trades.length < 1000) return out;
@@ -208,8 +210,15 @@ export class BinanceExecution implements ExecutionPort {
     }
   }
 
-  private async clientIdByOrderId(symbol: string, orderId: number): Promise<string> {
-    const body = await this.rest.call({ method: "GET", path: ORDER, params: { symbol, orderId }, security: "SIGNED", weight: 4, resendOnUnknown: true, label: "order query" });
+  private async clientIdByOrderId(symbol: string, orderId: number): Promise<string | undefined> {
+    let body: unknown;
+    try {
+      body = await this.rest.call({ method: "GET", path: ORDER, params: { symbol, orderId }, security: "SIGNED", weight: 4, resendOnUnknown: true, label: "order query" });
+    } catch (e) {
+      if (!(e instanceof VenueError && e.details.notFound === true)) throw e;
+      this.deps.logger.warn({ venue: this.venue, symbol, orderId }, "a trade's order cannot be looked up yet (-2013); its fill is fetched later");
+      return undefined;
+    }
     const o = orderFromRaw(decode(orderSchema, body, "order"));
     this.tracker.apply(o);
     return o.clientOrderId;
