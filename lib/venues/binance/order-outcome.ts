@@ -58,15 +58,18 @@ const isNotFound = (e: TradelabError): boolean => e.details.notFound === true ||
 export async function resolveOrderOutcome(v: OutcomeVenue, q: OrderLookup, p: OutcomePolicy): Promise<OrderResolution> {
   const windowEnd = (q.sentBefore ?? q.sentAfter) + p.recvWindowMs + p.graceMs;
   const failures: string[] = [];
-  for (let i = 0; ; i++) {
+  // at most lookups + 1 queries: the extra one once the window has closed, should the spaced ones end early
+  for (let i = 0; i <= p.lookups; i++) {
     const r = await v.byClientId(q.symbol, q.clientOrderId);
     if (r.ok) return found(v, r.value);
     if (!isNotFound(r.error)) failures.push(`${r.error.code}: ${r.error.message}`);
     const left = p.lookups - 1 - i;
     const toEnd = windowEnd - v.now();
-    if (left <= 0 && toEnd <= 0) break;
+    if ((left <= 0 && toEnd <= 0) || i === p.lookups) break;
     await v.wait(left > 0 ? Math.max(p.intervalMs, Math.ceil(toEnd / left)) : toEnd);
   }
+  // a venue clock that has not moved on (a paused simulation) cannot rule out a late arrival yet
+  if (v.now() < windowEnd) return { outcome: "unknown", reason: "the request's recvWindow has not passed at the venue yet" };
   let trades: AccountTrade[];
   try {
     const from = Math.max(0, q.sentAfter - CLOCK_SLACK);

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { VenueError } from "../../../lib/core/errors";
 import type { Fill } from "../../../lib/core/fill";
 import type { OrderRequest } from "../../../lib/core/order";
 import type { OrderResolution } from "../../../lib/core/ports/execution.port";
 import type { Subscription } from "../../../lib/core/ports/market-data.port";
+import { err } from "../../../lib/core/result";
 import { SeededRng } from "../../../lib/sim/rng";
 import type { BinanceExecution } from "../../../lib/venues/binance/execution";
+import { resolveOrderOutcome, type OutcomeVenue } from "../../../lib/venues/binance/order-outcome";
 import { setup, until, type Harness } from "./harness";
 import type { Fault } from "./loopback-server";
 
@@ -114,5 +117,46 @@ describe("lagging lookups", () => {
     expect(!r.ok && r.error.details.orderAbsent).toBe(true);
     expect(h.server.count("POST", ORDER)).toBe(1);
     expect(h.server.created.length).toBe(1);
+  });
+});
+
+describe("the bounded resolution window", () => {
+  /** An OutcomeVenue whose order never shows up; `clockMoves` false freezes venue time (a paused simulation). */
+  function absentVenue(clockMoves: boolean) {
+    let t = 1_000_000;
+    const lookups: number[] = [];
+    const notFound = new VenueError("ORDER_NOT_FOUND", "Order does not exist.", { details: { notFound: true } });
+    const v: OutcomeVenue = {
+      now: () => t,
+      wait: async (ms) => {
+        if (clockMoves) t += ms;
+      },
+      byClientId: async () => {
+        lookups.push(t);
+        return err(notFound);
+      },
+      byOrderId: async () => err(notFound),
+      tradesBetween: async () => [],
+      fillsOfOrder: async () => [],
+      knownClientId: () => undefined,
+    };
+    return { v, lookups, start: t };
+  }
+  const policy = { lookups: 4, intervalMs: 1000, graceMs: 2000, recvWindowMs: 5000 };
+
+  it("spreads its lookups up to timestamp + recvWindow + grace before believing absence", async () => {
+    const { v, lookups, start } = absentVenue(true);
+    const r = await resolveOrderOutcome(v, { symbol: "BTCUSDT", clientOrderId: "x", sentAfter: start }, policy);
+    expect(r.outcome).toBe("absent");
+    expect(lookups.length).toBe(4);
+    expect(lookups[0]).toBe(start);
+    expect(lookups[3]).toBeGreaterThanOrEqual(start + 7000);
+  });
+
+  it("stops after a bounded number of lookups and stays unknown when the venue's clock does not move", async () => {
+    const { v, lookups, start } = absentVenue(false);
+    const r = await resolveOrderOutcome(v, { symbol: "BTCUSDT", clientOrderId: "x", sentAfter: start }, policy);
+    expect(r.outcome).toBe("unknown");
+    expect(lookups.length).toBe(5);
   });
 });
