@@ -37,8 +37,9 @@ const same = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.m
 
 /**
  * Start-up reconciliation, before any trading: fills the venue made while the runner was down are
- * applied (once, by trade id), decisions whose order may or may not have reached the venue are
- * resolved by asking for the order, the venue's open orders are adopted (ours) or reported
+ * applied (once, by trade id), orders whose outcome is unknown (journaled intents never answered,
+ * orders the venue could not account for before) are resolved from the venue's order lookup and trade
+ * history (their symbol stays reduce-only while that is not possible), the venue's open orders are adopted (ours) or reported
  * (anyone else's), and finally cash and positions are compared and the venue's values adopted. Every
  * difference is logged and journaled. Returns them.
  */
@@ -77,7 +78,7 @@ export async function reconcileWithVenue(r: ReconcileInput): Promise<ReconcileDi
   // Each is resolved from the venue (order lookup, trade history), its fills applied once; never re-sent.
   const now = r.clock.now();
   for (const d of r.ledger.all()) {
-    if (d.status !== "intent" || d.clientOrderId === undefined || r.book.state.unknownOrders[d.clientOrderId] !== undefined) continue;
+    if ((d.status !== "intent" && d.status !== "unknown") || d.clientOrderId === undefined || r.book.state.unknownOrders[d.clientOrderId] !== undefined) continue;
     if (d.side === undefined || d.qty === undefined) continue;
     r.desk.markUnknown({ clientOrderId: d.clientOrderId, symbol: d.symbol, side: d.side, qty: d.qty, type: "market", sentAfter: d.decidedAt, sentBefore: now, reason: "no answer recorded before the restart" }, { barTs: d.barTs, source: "restart" });
   }
