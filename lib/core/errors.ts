@@ -17,6 +17,8 @@ export type ErrorCode =
   | "ORDER_TRANSITION"
   | "ORDER_REJECTED"
   | "ORDER_NOT_FOUND"
+  /** An order request got no answer and the venue could not yet tell whether the order exists. */
+  | "ORDER_OUTCOME_UNKNOWN"
   | "FILTER_REJECTED"
   | "UNKNOWN_SYMBOL"
   | "RISK_DENIED"

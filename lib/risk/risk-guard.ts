@@ -59,6 +59,8 @@ export interface RiskGuardSnapshot {
   peakEquity: number;
   haltedUntil: number;
   orderTimes: number[];
+  /** Symbols held reduce-only whatever the state, with why (e.g. an order whose outcome is unknown). */
+  held?: Record<string, string>;
 }
 
 const DAY = 86_400_000;
@@ -85,6 +87,32 @@ export class RiskGuard {
     this.s.state = state;
     this.s.stateReason = reason;
     this.s.haltedUntil = until;
+  }
+
+  /**
+   * Holds one symbol in reducing state (only orders that shrink |position|) until released, whatever
+   * the account-wide state: its position is uncertain (an order whose outcome the venue cannot tell yet).
+   */
+  holdSymbol(symbol: string, reason: string): void {
+    this.s.held = { ...this.s.held, [symbol]: reason };
+  }
+
+  releaseSymbol(symbol: string): void {
+    if (this.s.held?.[symbol] === undefined) return;
+    const rest = { ...this.s.held };
+    delete rest[symbol];
+    this.s.held = rest;
+  }
+
+  /** Why a symbol is held reduce-only (undefined when it is not). */
+  heldReason(symbol: string): string | undefined {
+    return this.s.held?.[symbol];
+  }
+
+  /** The trading state that applies to one symbol: the account's, or reducing while the symbol is held. */
+  symbolState(symbol: string): TradingState {
+    if (this.s.state !== "active") return this.s.state;
+    return this.heldReason(symbol) !== undefined ? "reducing" : "active";
   }
 
   /** Feeds the current equity: tracks the UTC day start and the peak, and applies loss limits. */
@@ -118,6 +146,8 @@ export class RiskGuard {
     const reduces = Math.abs(after) < Math.abs(ctx.positionQty) && Math.sign(after) !== -Math.sign(ctx.positionQty);
     if (this.s.state === "halted") return deny("HALTED", `trading halted (${this.s.stateReason})`);
     if (this.s.state === "reducing" && !reduces) return deny("REDUCING_ONLY", `only position-reducing orders allowed (${this.s.stateReason})`);
+    const held = this.heldReason(o.symbol);
+    if (held !== undefined && !reduces) return deny("REDUCING_ONLY", `only position-reducing orders allowed in ${o.symbol} (${held})`);
     const L = this.limits;
     if (!reduces) {
       const staleAfter = (L.staleAfterTimeframes ?? 2) * ctx.timeframeMs;
@@ -154,10 +184,10 @@ export class RiskGuard {
   }
 
   snapshot(): RiskGuardSnapshot {
-    return { ...this.s, orderTimes: [...this.s.orderTimes] };
+    return { ...this.s, orderTimes: [...this.s.orderTimes], held: { ...this.s.held } };
   }
 
   restore(s: RiskGuardSnapshot): void {
-    this.s = { ...s, orderTimes: [...s.orderTimes] };
+    this.s = { ...s, orderTimes: [...s.orderTimes], held: { ...s.held } };
   }
 }

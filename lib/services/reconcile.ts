@@ -37,8 +37,9 @@ const same = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.m
 
 /**
  * Start-up reconciliation, before any trading: fills the venue made while the runner was down are
- * applied (once, by trade id), decisions whose order may or may not have reached the venue are
- * resolved by asking for the order, the venue's open orders are adopted (ours) or reported
+ * applied (once, by trade id), orders whose outcome is unknown (journaled intents never answered,
+ * orders the venue could not account for before) are resolved from the venue's order lookup and trade
+ * history (their symbol stays reduce-only while that is not possible), the venue's open orders are adopted (ours) or reported
  * (anyone else's), and finally cash and positions are compared and the venue's values adopted. Every
  * difference is logged and journaled. Returns them.
  */
@@ -72,17 +73,28 @@ export async function reconcileWithVenue(r: ReconcileInput): Promise<ReconcileDi
     }
   }
 
-  // 2. decisions recorded but never confirmed (a crash between the ledger write and the venue's answer)
+  // 2. orders whose outcome is unknown: decisions journaled but never answered (a crash between the
+  // intent and the venue's answer) and orders the venue could not account for before the restart.
+  // Each is resolved from the venue (order lookup, trade history), its fills applied once; never re-sent.
+  const now = r.clock.now();
   for (const d of r.ledger.all()) {
-    if (d.status !== "intent" || d.clientOrderId === undefined) continue;
-    const q = await r.execution.getOrder(d.symbol, d.clientOrderId);
-    if (q.ok) {
-      r.desk.adopt(q.value);
-      r.ledger.update(d.symbol, d.barTs, { status: "sent", reason: "confirmed at restart" });
-      note({ kind: "unconfirmed-order", symbol: d.symbol, local: "intent", venue: q.value.status, action: `order ${d.clientOrderId} found at the venue; tracked, not re-sent` });
+    if ((d.status !== "intent" && d.status !== "unknown") || d.clientOrderId === undefined || r.book.state.unknownOrders[d.clientOrderId] !== undefined) continue;
+    if (d.side === undefined || d.qty === undefined) continue;
+    r.desk.markUnknown({ clientOrderId: d.clientOrderId, symbol: d.symbol, side: d.side, qty: d.qty, type: "market", sentAfter: d.decidedAt, sentBefore: now, reason: "no answer recorded before the restart" }, { barTs: d.barTs, source: "restart" });
+  }
+  for (const u of r.book.unknownOrders()) {
+    const outcome = await r.desk.resolve(u);
+    const d = r.ledger.all().find((x) => x.clientOrderId === u.clientOrderId);
+    const local = d?.status ?? "unknown";
+    if (outcome === "found") {
+      if (d) r.ledger.update(d.symbol, d.barTs, { status: "sent", reason: "confirmed at restart" });
+      note({ kind: "unconfirmed-order", symbol: u.symbol, local, venue: r.desk.orders.get(u.clientOrderId)?.order.status ?? "found", action: `order ${u.clientOrderId} found at the venue; tracked and its fills applied, not re-sent` });
+    } else if (outcome === "absent") {
+      if (d) r.ledger.update(d.symbol, d.barTs, { status: "failed", reason: "the venue never received it (not re-sent)" });
+      note({ kind: "unconfirmed-order", symbol: u.symbol, local, venue: "absent", action: `order ${u.clientOrderId} not at the venue; the decision is void, not re-sent` });
     } else {
-      r.ledger.update(d.symbol, d.barTs, { status: "failed", reason: "the venue never received it (not re-sent)" });
-      note({ kind: "unconfirmed-order", symbol: d.symbol, local: "intent", venue: q.error.code, action: `order ${d.clientOrderId} not at the venue; the decision is void, not re-sent` });
+      if (d) r.ledger.update(d.symbol, d.barTs, { status: "unknown", reason: "the venue cannot tell yet whether it exists" });
+      note({ kind: "unconfirmed-order", symbol: u.symbol, local, venue: "unknown", action: `order ${u.clientOrderId} cannot be accounted for yet; ${u.symbol} trades reduce-only until it is resolved` });
     }
   }
 

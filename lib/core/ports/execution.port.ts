@@ -25,10 +25,34 @@ export interface ExecutionHandlers {
   onError?(e: Error): void;
 }
 
+/** An order whose request got no answer: where and between which venue times (ms) it may have left. */
+export interface OrderLookup {
+  symbol: string;
+  clientOrderId: string;
+  /** The request was signed at or after this time. */
+  sentAfter: number;
+  /** ...and at or before this one (default: sentAfter). */
+  sentBefore?: number;
+}
+
+/**
+ * What the venue says about an order whose request got no answer. found: it exists (with the fills
+ * known so far); absent: it was never placed (the request can no longer reach the matching engine and
+ * neither the order nor a trade of it shows); unknown: the venue cannot tell yet (ask again later).
+ */
+export type OrderResolution =
+  | { outcome: "found"; order: Order; fills: Fill[] }
+  | { outcome: "absent" }
+  | { outcome: "unknown"; reason: string };
+
 /** Order entry and account state at a venue (or the simulator). */
 export interface ExecutionPort {
   readonly venue: string;
-  /** Submits an order. Resubmitting the same clientOrderId never creates a second order. */
+  /**
+   * Submits an order; never sends it twice. When the request's outcome stays unknown (no answer, and
+   * the venue cannot tell yet whether the order exists) the error is ORDER_OUTCOME_UNKNOWN: the
+   * caller resolves it later with `resolveOrder`, never by submitting again.
+   */
   submit(req: OrderRequest): Promise<Result<Order, TradelabError>>;
   cancel(symbol: string, clientOrderId: string): Promise<Result<Order, TradelabError>>;
   getOrder(symbol: string, clientOrderId: string): Promise<Result<Order, TradelabError>>;
@@ -39,4 +63,6 @@ export interface ExecutionPort {
   subscribe(handlers: ExecutionHandlers): Promise<Subscription>;
   /** Fills since a ts, for reconciliation after a restart. */
   fillsSince?(symbol: string, ts: number): Promise<Fill[]>;
+  /** Finds out what became of an order request that got no answer (order lookup and trade history). */
+  resolveOrder?(q: OrderLookup): Promise<OrderResolution>;
 }

@@ -1,10 +1,25 @@
 import type { Fill } from "../../core/fill";
+import type { Side } from "../../core/market";
+import type { OrderType } from "../../core/order";
 import { signedQty } from "../../core/fill";
 import { applyFillToPosition, flatPosition, unrealizedPnl, type Position } from "../../core/position";
 import type { StateStore } from "../../core/ports/state-store.port";
 import { TradelabError } from "../../core/errors";
 import type { RiskGuardSnapshot } from "../../risk/risk-guard";
 import type { PolicyStateSnapshot } from "./policy-state";
+
+/** An order request that got no answer and that the venue could not yet account for (resolved later). */
+export interface UnknownOrder {
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  qty: number;
+  type: OrderType;
+  /** Venue-synchronised times between which the request left. */
+  sentAfter: number;
+  sentBefore: number;
+  reason: string;
+}
 
 /** positions.json: the runner's own view of the account, reconciled with the venue on every start. */
 export interface BookState {
@@ -28,6 +43,8 @@ export interface BookState {
   fills: number;
   feesQuote: number;
   updatedAt: number;
+  /** Orders whose outcome is unknown, by client order id (their symbols trade reduce-only until resolved). */
+  unknownOrders: Record<string, UnknownOrder>;
 }
 
 export const POSITIONS_KEY = "positions";
@@ -169,6 +186,21 @@ export class AccountBook {
     this.st.risk = r;
   }
 
+  noteUnknown(u: UnknownOrder): void {
+    this.st.unknownOrders[u.clientOrderId] = u;
+  }
+
+  clearUnknown(clientOrderId: string): UnknownOrder | undefined {
+    const u = this.st.unknownOrders[clientOrderId];
+    delete this.st.unknownOrders[clientOrderId];
+    return u;
+  }
+
+  /** Orders with an unknown outcome (of one symbol when given). */
+  unknownOrders(symbol?: string): UnknownOrder[] {
+    return Object.values(this.st.unknownOrders).filter((u) => symbol === undefined || u.symbol === symbol);
+  }
+
   async persist(now: number): Promise<void> {
     this.st.updatedAt = now;
     await this.store.write(this.key, this.st);
@@ -176,5 +208,5 @@ export class AccountBook {
 }
 
 function emptyBook(quoteAsset: string): BookState {
-  return { version: 1, quoteAsset, cash: 0, positions: {}, startEquity: null, policyState: {}, risk: null, lastFillTs: 0, fillKeys: [], otherFees: {}, fills: 0, feesQuote: 0, updatedAt: 0 };
+  return { version: 1, quoteAsset, cash: 0, positions: {}, startEquity: null, policyState: {}, risk: null, lastFillTs: 0, fillKeys: [], otherFees: {}, fills: 0, feesQuote: 0, updatedAt: 0, unknownOrders: {} };
 }

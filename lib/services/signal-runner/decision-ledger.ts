@@ -6,9 +6,10 @@ import { TradelabError } from "../../core/errors";
  * intent: recorded, order about to be sent (a crash here leaves the venue to tell whether it arrived);
  * sent: the venue acknowledged it; none: nothing to do; blocked: no-trade window; denied: risk guard or
  * kill switch; rejected: the venue said no; failed: the venue could not be reached; expired: the bar
- * was processed after its decision's TTL; dry-run: decided, not sent.
+ * was processed after its decision's TTL; dry-run: decided, not sent; unknown: sent, and the venue
+ * could not tell yet whether the order exists (resolved by the order desk, never re-sent).
  */
-export type DecisionStatus = "intent" | "sent" | "none" | "blocked" | "denied" | "rejected" | "failed" | "expired" | "dry-run";
+export type DecisionStatus = "intent" | "sent" | "none" | "blocked" | "denied" | "rejected" | "failed" | "expired" | "dry-run" | "unknown";
 
 /** One decision (the latest per symbol is kept in ttl_state.json). */
 export interface DecisionRecord {

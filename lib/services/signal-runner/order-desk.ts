@@ -3,12 +3,13 @@ import type { TradelabError } from "../../core/errors";
 import type { Fill } from "../../core/fill";
 import type { Instrument } from "../../core/instrument";
 import { isTerminal, type Order, type OrderRequest } from "../../core/order";
-import type { ExecutionPort } from "../../core/ports/execution.port";
+import type { ExecutionPort, OrderResolution } from "../../core/ports/execution.port";
 import type { Journal } from "../../core/ports/state-store.port";
 import type { Result } from "../../core/result";
 import type { KillCounter, KillSwitch } from "../../risk/kill-switch";
+import type { RiskGuard } from "../../risk/risk-guard";
 import { OrderFilters } from "../../sim/filters";
-import { fillKey, type AccountBook } from "./account-book";
+import { fillKey, type AccountBook, type UnknownOrder } from "./account-book";
 import type { RunnerLog, RunnerMetrics } from "./ports";
 import type { RunStats } from "./types";
 import { WorkingOrders } from "./working-orders";
@@ -25,6 +26,8 @@ export interface OrderDeskOptions {
   book: AccountBook;
   journal: Journal;
   killSwitch: KillSwitch;
+  /** Holds a symbol reduce-only while one of its orders has an unknown outcome. */
+  guard?: RiskGuard;
   clock: Clock;
   log: RunnerLog;
   metrics: RunnerMetrics;
@@ -66,6 +69,8 @@ export class OrderDesk {
   onOrder(order: Order): void {
     const before = this.orders.get(order.clientOrderId)?.order.status;
     const t = this.orders.upsert(order, this.o.clock.now());
+    // the venue reported an order whose outcome was unknown: it exists
+    this.release(order.clientOrderId, { outcome: "found", status: order.status, filledQty: order.filledQty, source: "stream" });
     if (t.order.status === before) return;
     void this.o.journal.append("order_update", { clientOrderId: order.clientOrderId, symbol: order.symbol, status: t.order.status, filledQty: t.order.filledQty, avgPrice: t.order.avgPrice, venueOrderId: order.venueOrderId, rejectReason: order.rejectReason });
     if (t.order.status === "rejected" && before !== undefined) {
@@ -91,6 +96,14 @@ export class OrderDesk {
       void this.o.journal.append("order", { ...req, ...context, status: r.value.status, venueOrderId: r.value.venueOrderId, filledQty: r.value.filledQty });
       return r;
     }
+    if (r.error.code === "ORDER_OUTCOME_UNKNOWN") {
+      const d = r.error.details;
+      const num = (v: unknown, dflt: number) => (typeof v === "number" ? v : dflt);
+      this.markUnknown({ clientOrderId: req.clientOrderId, symbol: req.symbol, side: req.side, qty: req.qty, type: req.type, sentAfter: num(d.sentAfter, t0), sentBefore: num(d.sentBefore, this.o.clock.now()), reason: String(d.reason ?? r.error.message) }, context);
+      this.o.stats.ordersFailed++;
+      await this.o.killSwitch.count("restErrors", this.o.clock.now());
+      return r;
+    }
     const counter = killCounterFor(r.error);
     if (counter === "rejectedOrders") this.o.stats.ordersRejected++;
     else this.o.stats.ordersFailed++;
@@ -108,6 +121,7 @@ export class OrderDesk {
   async sync(symbol: string): Promise<void> {
     const exec = this.o.execution;
     if (exec === undefined) return;
+    for (const u of this.o.book.unknownOrders(symbol)) await this.resolve(u);
     for (const t of this.orders.open(symbol)) {
       const r = await exec.getOrder(symbol, t.order.clientOrderId);
       if (!r.ok) {
@@ -118,6 +132,70 @@ export class OrderDesk {
       this.onOrder(r.value);
     }
     for (const t of this.orders.lagging(symbol)) await this.catchUpFills(t.order.clientOrderId);
+  }
+
+  /** Whether `symbol` has an order whose outcome is still unknown. */
+  hasUnknown(symbol: string): boolean {
+    return this.o.book.unknownOrders(symbol).length > 0;
+  }
+
+  /**
+   * Records an order whose outcome the venue could not tell: journaled ("order_unknown"), kept in
+   * positions.json, and its symbol held reduce-only by the risk guard until `resolve` settles it.
+   */
+  markUnknown(u: UnknownOrder, context: Record<string, unknown> = {}): void {
+    this.o.book.noteUnknown(u);
+    this.o.guard?.holdSymbol(u.symbol, `order ${u.clientOrderId} outcome unknown`);
+    this.o.metrics.inc("tradelab_orders_unknown_total", "Orders whose outcome the venue could not tell at once.", 1, { symbol: u.symbol });
+    void this.o.journal.append("order_unknown", { ...context, ...u });
+    this.o.log.warn({ symbol: u.symbol, clientOrderId: u.clientOrderId, reason: u.reason }, "order outcome unknown: symbol held reduce-only until the venue accounts for it");
+  }
+
+  /** Re-applies the holds of the unknown orders in positions.json (after a restart). */
+  restoreHolds(): void {
+    for (const u of this.o.book.unknownOrders()) this.o.guard?.holdSymbol(u.symbol, `order ${u.clientOrderId} outcome unknown`);
+  }
+
+  /**
+   * Asks the venue what became of an order with an unknown outcome: found (tracked, its fills applied
+   * once), absent (never placed; not re-sent) or still unknown (kept, asked again at the next sync).
+   */
+  async resolve(u: UnknownOrder): Promise<OrderResolution["outcome"]> {
+    const exec = this.o.execution;
+    if (exec === undefined) return "unknown";
+    let r: OrderResolution;
+    try {
+      r = exec.resolveOrder ? await exec.resolveOrder({ symbol: u.symbol, clientOrderId: u.clientOrderId, sentAfter: u.sentAfter, sentBefore: u.sentBefore }) : await this.lookup(exec, u);
+    } catch (e) {
+      r = { outcome: "unknown", reason: (e as Error).message };
+    }
+    if (r.outcome === "unknown") {
+      this.o.log.warn({ symbol: u.symbol, clientOrderId: u.clientOrderId, reason: r.reason }, "order outcome still unknown");
+      return "unknown";
+    }
+    if (r.outcome === "found") {
+      this.release(u.clientOrderId, { outcome: "found", status: r.order.status, filledQty: r.order.filledQty, fills: r.fills.length, source: "venue" });
+      this.onOrder(r.order);
+      for (const f of r.fills) this.onFill(f, "resolve");
+      await this.catchUpFills(u.clientOrderId);
+    } else {
+      this.release(u.clientOrderId, { outcome: "absent", source: "venue" });
+    }
+    return r.outcome;
+  }
+
+  private async lookup(exec: ExecutionPort, u: UnknownOrder): Promise<OrderResolution> {
+    const q = await exec.getOrder(u.symbol, u.clientOrderId);
+    if (q.ok) return { outcome: "found", order: q.value, fills: [] };
+    return q.error.code === "ORDER_NOT_FOUND" ? { outcome: "absent" } : { outcome: "unknown", reason: q.error.message };
+  }
+
+  private release(clientOrderId: string, outcome: Record<string, unknown>): void {
+    const u = this.o.book.clearUnknown(clientOrderId);
+    if (u === undefined) return;
+    if (!this.hasUnknown(u.symbol)) this.o.guard?.releaseSymbol(u.symbol);
+    void this.o.journal.append("order_resolved", { clientOrderId, symbol: u.symbol, ...outcome });
+    this.o.log.info({ symbol: u.symbol, clientOrderId, ...outcome }, "order outcome resolved");
   }
 
   /** Fetches the fills of an order whose filled quantity is ahead of the fills the book has applied. */

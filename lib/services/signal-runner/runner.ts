@@ -92,6 +92,7 @@ export class SignalRunner {
       book: o.book,
       journal: o.journal,
       killSwitch: o.killSwitch,
+      guard: o.guard,
       clock: o.clock,
       log: this.log,
       metrics: this.metrics,
@@ -115,6 +116,7 @@ export class SignalRunner {
       s.prevQty = this.o.book.qty(s.symbol);
     }
     if (st.risk) this.o.guard.restore(st.risk as RiskGuardSnapshot);
+    this.desk.restoreHolds();
   }
 
   /** History before the live stream: features only (no decisions, no account state). */
@@ -217,7 +219,7 @@ export class SignalRunner {
     this.venueWait = 0;
     const previous = this.inflight.get(symbol);
     if (previous !== undefined) await this.waitVenue(previous);
-    if (this.desk.orders.open(symbol).length > 0 || this.desk.orders.lagging(symbol).length > 0) await this.waitVenue(this.desk.sync(symbol));
+    if (this.desk.orders.open(symbol).length > 0 || this.desk.orders.lagging(symbol).length > 0 || this.desk.hasUnknown(symbol)) await this.waitVenue(this.desk.sync(symbol));
     const equity = this.equity();
     const q1 = this.o.book.qty(symbol);
     s.state.onBarClose(s.prevQty, q1, s.accQty > 0 ? s.accNotional / s.accQty : Number.NaN, equity);
@@ -333,7 +335,7 @@ export class SignalRunner {
     // the venue's answer is awaited off the bar loop (other symbols' bars need not wait for it);
     // this symbol's next bar waits for it before deciding
     const answered = this.desk.submit(req, { barTs: bar.ts, decidedAt: now, requestedPrice: bar.close }).then((r) => {
-      const status: DecisionStatus = r.ok ? "sent" : r.error.code === "VENUE_UNAVAILABLE" || r.error.code === "VENUE_TIMEOUT" ? "failed" : "rejected";
+      const status: DecisionStatus = r.ok ? "sent" : decisionStatusOf(r.error.code);
       const reason = r.ok ? undefined : `${r.error.code}: ${r.error.message}`;
       this.o.ledger.update(s.symbol, bar.ts, { status, reason });
       this.finishRecorded({ ...rec, status, ...(reason ? { reason } : {}) }, { latencyMs: latency, venueWaitMs, ...extra });
@@ -381,6 +383,12 @@ export class SignalRunner {
     this.keep(this.stats.decisionLatencyMs, ms);
     this.metrics.observe("tradelab_decision_latency_seconds", "Bar arrival to order handed to the venue adapter.", ms / 1000, LATENCY_BUCKETS);
   }
+}
+
+/** What a failed submission means for its decision. */
+function decisionStatusOf(code: string): DecisionStatus {
+  if (code === "ORDER_OUTCOME_UNKNOWN") return "unknown";
+  return code === "VENUE_UNAVAILABLE" || code === "VENUE_TIMEOUT" ? "failed" : "rejected";
 }
 
 function planSummary(p: OrderPlan): Record<string, unknown> {

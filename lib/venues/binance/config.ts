@@ -119,6 +119,12 @@ export const binanceConfigSchema = z.strictObject({
   quoteAsset: z.string().min(1).default("USDT"),
   /** How long exchangeInfo is cached, ms. Default 3 600 000. */
   exchangeInfoTtlMs: z.number().int().min(0).default(3_600_000),
+  /**
+   * An order request without an answer is looked up this many times (at least intervalMs apart, the
+   * last after timestamp + recvWindow + graceMs) and checked against myTrades before it counts as
+   * never placed; it is never resent. Defaults 4, 1000 ms, 2000 ms.
+   */
+  orderOutcome: z.strictObject({ lookups: z.number().int().min(1).max(20).default(4), intervalMs: z.number().int().min(0).default(1000), graceMs: z.number().int().min(0).default(2000) }).prefault({}),
   /** Fees reported when no credentials are configured (the account endpoint needs them), bps. */
   defaultFees: z.strictObject({ makerBps: z.number().min(-100).max(1000).default(10), takerBps: z.number().min(-100).max(1000).default(10) }).prefault({}),
 });

@@ -2,26 +2,28 @@ import { TradelabError, VenueError, isTradelabError } from "../../core/errors";
 import type { ConnectionEvent } from "../../core/events";
 import type { Fill } from "../../core/fill";
 import { validateOrderRequest, type Order, type OrderRequest } from "../../core/order";
-import type { Balance, ExecutionHandlers, ExecutionPort, VenuePosition } from "../../core/ports/execution.port";
+import type { Balance, ExecutionHandlers, ExecutionPort, OrderLookup, OrderResolution, VenuePosition } from "../../core/ports/execution.port";
 import type { Subscription } from "../../core/ports/market-data.port";
 import { err, ok, type Result } from "../../core/result";
-import { backoffDelay, sleep as realSleep } from "../../infra/http/backoff";
+import { sleep as realSleep } from "../../infra/http/backoff";
 import type { VenueDeps } from "../capabilities";
 import { binanceCodeOf, isOutcomeUnknown } from "./errors";
 import type { BinanceExchangeInfo } from "./exchange-info";
 import type { BinanceRest } from "./http";
 import { OrderTracker } from "./order-tracker";
-import { balancesFromAccount, decode, fillFromExecutionReport, fillFromMyTrade, fillFromOrderFill, formatDecimal, num, orderFromRaw, orderStatusOf, sideOf } from "./parse";
-import { accountPositionSchema, accountSchema, executionReportSchema, myTradesSchema, openOrdersSchema, orderSchema, type RawExecutionReport } from "./schemas";
+import { resolveOrderOutcome, type OutcomeVenue } from "./order-outcome";
+import { balancesFromAccount, decode, fillFromExecutionReport, fillFromMyTrade, fillFromOrderFill, formatPrice, formatQty, num, orderFromCancel, orderFromRaw, orderStatusOf, sideOf } from "./parse";
+import { accountPositionSchema, accountSchema, cancelOrderSchema, executionReportSchema, myTradesSchema, openOrdersSchema, orderSchema, type RawExecutionReport, type RawMyTrade } from "./schemas";
 import { UserDataStream } from "./user-stream";
 
 const ORDER = "/api/v3/order";
 
 /**
- * Spot order entry. New orders carry the caller's clientOrderId (newClientOrderId). When a submit's
- * outcome is unknown (timeout, 5xx, dropped connection) the adapter waits until the request's
- * recvWindow has passed at the venue, queries the clientOrderId, and resends only when the venue
- * confirms the order does not exist: a retry never creates a second order.
+ * Spot order entry. New orders carry the caller's clientOrderId (newClientOrderId) and are sent once:
+ * Binance keeps a clientOrderId unique only among OPEN orders, so a resent market order that already
+ * filled would fill twice. When a submit's outcome is unknown (timeout, 5xx, dropped connection) the
+ * adapter resolves it (order-outcome.ts): found, confirmed absent (the original error is returned,
+ * nothing is resent), or still unknown (ORDER_OUTCOME_UNKNOWN, for the caller to resolve later).
  */
 export class BinanceExecution implements ExecutionPort {
   readonly venue: string;
@@ -50,31 +52,23 @@ export class BinanceExecution implements ExecutionPort {
         side: req.side === "buy" ? "BUY" : "SELL",
         type: req.type === "market" ? "MARKET" : "LIMIT",
         timeInForce: req.type === "limit" ? req.timeInForce : undefined,
-        quantity: formatDecimal(req.qty, step || undefined),
-        price: req.type === "limit" ? formatDecimal(req.price!, inst.tickSize || undefined) : undefined,
+        quantity: formatQty(req.qty, step || undefined),
+        price: req.type === "limit" ? formatPrice(req.price!, inst.tickSize || undefined, req.side) : undefined,
         newClientOrderId: req.clientOrderId,
         newOrderRespType: this.rest.cfg.newOrderRespType,
       };
       this.tracker.noteSubmitted(req, this.deps.clock.now());
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const body = await this.rest.call({ method: "POST", path: ORDER, params, security: "SIGNED", weight: 1, resendOnUnknown: false, label: "order new" });
-          return ok(this.ingestOrderResponse(body, req));
-        } catch (e) {
-          if (isOutcomeUnknown(e)) {
-            const found = await this.resolveUnknown(req, e as VenueError);
-            if (found) return ok(found);
-            if (attempt >= this.rest.cfg.maxRetries) return err(e as VenueError);
-            this.deps.logger.warn({ venue: this.venue, clientOrderId: req.clientOrderId, attempt: attempt + 1 }, "order confirmed absent after an unknown outcome, resending");
-            await this.wait(backoffDelay(attempt, { ...this.rest.cfg.retryBackoff, factor: 2, jitter: "none" }, () => 0));
-            continue;
-          }
-          if (e instanceof VenueError && e.details.duplicate === true) {
-            const q = await this.getOrder(req.symbol, req.clientOrderId);
-            if (q.ok) return q;
-          }
-          throw e;
+      const sentAfter = this.rest.timeSync.now();
+      try {
+        const body = await this.rest.call({ method: "POST", path: ORDER, params, security: "SIGNED", weight: 1, resendOnUnknown: false, label: "order new" });
+        return ok(this.ingestOrderResponse(body, req));
+      } catch (e) {
+        if (isOutcomeUnknown(e)) return await this.afterUnknownSubmit(req, e as VenueError, sentAfter);
+        if (e instanceof VenueError && e.details.duplicate === true) {
+          const q = await this.getOrder(req.symbol, req.clientOrderId);
+          if (q.ok) return q;
         }
+        throw e;
       }
     } catch (e) {
       if (isTradelabError(e)) return err(e);
@@ -82,21 +76,59 @@ export class BinanceExecution implements ExecutionPort {
     }
   }
 
-  /**
-   * After an unknown outcome: wait until the venue can no longer accept the request (its timestamp +
-   * recvWindow has passed in venue time), then look the order up. Returns the order, or undefined
-   * when the venue confirms it does not exist. Throws the original error when the lookup itself fails.
-   */
-  private async resolveUnknown(req: OrderRequest, cause: VenueError): Promise<Order | undefined> {
-    const sentAt = typeof cause.details.requestTimestamp === "number" ? cause.details.requestTimestamp : this.rest.timeSync.now();
-    const waitMs = sentAt + this.rest.cfg.recvWindowMs + 1000 - this.rest.timeSync.now();
-    this.deps.logger.warn({ venue: this.venue, clientOrderId: req.clientOrderId, code: cause.code, waitMs: Math.max(0, waitMs) }, "order outcome unknown, querying by clientOrderId");
-    if (waitMs > 0) await this.wait(waitMs);
-    const q = await this.getOrder(req.symbol, req.clientOrderId);
-    if (q.ok) return q.value;
-    if (q.error.details.notFound === true) return undefined;
-    Object.assign(cause.details, { lookupError: q.error.message });
-    throw cause;
+  private async afterUnknownSubmit(req: OrderRequest, cause: VenueError, sentAfter: number): Promise<Result<Order, TradelabError>> {
+    const ts = cause.details.requestTimestamp;
+    const sentBefore = typeof ts === "number" ? ts : this.rest.timeSync.now();
+    this.deps.logger.warn({ venue: this.venue, clientOrderId: req.clientOrderId, code: cause.code }, "order outcome unknown, looking the order up (it is never resent)");
+    const r = await this.resolveOrder({ symbol: req.symbol, clientOrderId: req.clientOrderId, sentAfter: Math.min(sentAfter, sentBefore), sentBefore });
+    if (r.outcome === "found") return ok(this.tracker.get(req.clientOrderId) ?? r.order);
+    if (r.outcome === "absent") {
+      Object.assign(cause.details, { outcomeUnknown: false, orderAbsent: true });
+      return err(cause);
+    }
+    const details = { venue: this.venue, symbol: req.symbol, clientOrderId: req.clientOrderId, sentAfter, sentBefore, cause: cause.code, reason: r.reason, outcomeUnknown: true };
+    return err(new VenueError("ORDER_OUTCOME_UNKNOWN", `${this.venue} order ${req.clientOrderId} (${req.symbol}): no answer and the venue cannot tell yet whether it exists (${r.reason})`, { details, cause }));
+  }
+
+  /** What became of an order request that got no answer (see order-outcome.ts); found fills are also emitted. */
+  async resolveOrder(q: OrderLookup): Promise<OrderResolution> {
+    const r = await resolveOrderOutcome(this.outcomeVenue(), q, { ...this.rest.cfg.orderOutcome, recvWindowMs: this.rest.cfg.recvWindowMs });
+    this.deps.logger[r.outcome === "unknown" ? "warn" : "info"]({ venue: this.venue, clientOrderId: q.clientOrderId, outcome: r.outcome, reason: r.outcome === "unknown" ? r.reason : undefined }, "order outcome resolved");
+    if (r.outcome === "found") for (const f of r.fills) this.ingestFill(f);
+    return r;
+  }
+
+  private outcomeVenue(): OutcomeVenue {
+    const call = (params: Record<string, string | number>, label: string, weight: number) => this.rest.call({ method: "GET", path: label === "myTrades" ? "/api/v3/myTrades" : ORDER, params, security: "SIGNED", weight, resendOnUnknown: true, label });
+    return {
+      now: () => this.rest.timeSync.now(),
+      wait: this.wait,
+      byClientId: (symbol, cid) => this.getOrder(symbol, cid),
+      byOrderId: async (symbol, orderId) => {
+        try {
+          return ok(this.ingestOrderResponse(await call({ symbol, orderId }, "order query", 4)));
+        } catch (e) {
+          if (isTradelabError(e)) return err(e);
+          throw e;
+        }
+      },
+      tradesBetween: async (symbol, from, to) => {
+        const out: RawMyTrade[] = [];
+        let params: Record<string, string | number> = { symbol, startTime: from, endTime: to, limit: 1000 };
+        for (;;) {
+          const page = decode(myTradesSchema, await call(params, "myTrades", 20), "myTrades").filter((t) => t.time <= to);
+          out.push(...page);
+          if (page.length < 1000) return out;
+          params = { symbol, fromId: page[page.length - 1]!.id + 1, limit: 1000 };
+        }
+      },
+      fillsOfOrder: async (symbol, orderId, cid) => {
+        const trades = decode(myTradesSchema, await call({ symbol, orderId }, "myTrades", 5), "myTrades");
+        const ctx = { ...this.tracker.fillContext(cid), instrument: this.info.cached(symbol) };
+        return trades.map((t) => fillFromMyTrade(t, cid, ctx));
+      },
+      knownClientId: (symbol, venueOrderId) => this.tracker.clientIdOf(symbol, venueOrderId),
+    };
   }
 
   private ingestOrderResponse(body: unknown, req?: OrderRequest): Order {
@@ -113,7 +145,9 @@ export class BinanceExecution implements ExecutionPort {
   async cancel(symbol: string, clientOrderId: string): Promise<Result<Order, TradelabError>> {
     try {
       const body = await this.rest.call({ method: "DELETE", path: ORDER, params: { symbol, origClientOrderId: clientOrderId }, security: "SIGNED", weight: 1, resendOnUnknown: true, label: "order cancel" });
-      return ok(this.ingestOrderResponse(body));
+      const order = orderFromCancel(decode(cancelOrderSchema, body, "order cancel"), this.tracker.get(clientOrderId));
+      this.ingestOrder(order);
+      return ok(this.tracker.get(order.clientOrderId) ?? order);
     } catch (e) {
       // -2011 after a retried cancel: the first attempt may have worked; report the order's real state.
       if (binanceCodeOf(e) === -2011) {
@@ -167,6 +201,8 @@ export class BinanceExecution implements ExecutionPort {
       const trades = decode(myTradesSchema, body, "myTrades");
       for (const t of trades) {
         const cid = this.tracker.clientIdOf(symbol, String(t.orderId)) ?? (await this.clientIdByOrderId(symbol, t.orderId));
+        // an order lookup lagging its trade: left for a later call (or the order's own resolution)
+        if (cid === undefined) continue;
         out.push(fillFromMyTrade(t, cid, { ...this.tracker.fillContext(cid), instrument: inst }));
       }
       if (trades.length < 1000) return out;
@@ -174,8 +210,15 @@ export class BinanceExecution implements ExecutionPort {
     }
   }
 
-  private async clientIdByOrderId(symbol: string, orderId: number): Promise<string> {
-    const body = await this.rest.call({ method: "GET", path: ORDER, params: { symbol, orderId }, security: "SIGNED", weight: 4, resendOnUnknown: true, label: "order query" });
+  private async clientIdByOrderId(symbol: string, orderId: number): Promise<string | undefined> {
+    let body: unknown;
+    try {
+      body = await this.rest.call({ method: "GET", path: ORDER, params: { symbol, orderId }, security: "SIGNED", weight: 4, resendOnUnknown: true, label: "order query" });
+    } catch (e) {
+      if (!(e instanceof VenueError && e.details.notFound === true)) throw e;
+      this.deps.logger.warn({ venue: this.venue, symbol, orderId }, "a trade's order cannot be looked up yet (-2013); its fill is fetched later");
+      return undefined;
+    }
     const o = orderFromRaw(decode(orderSchema, body, "order"));
     this.tracker.apply(o);
     return o.clientOrderId;

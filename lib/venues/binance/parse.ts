@@ -7,7 +7,7 @@ import type { Instrument } from "../../core/instrument";
 import type { Side } from "../../core/market";
 import type { Order, OrderStatus, OrderType, TimeInForce } from "../../core/order";
 import type { Balance } from "../../core/ports/execution.port";
-import type { RawAccount, RawExecutionReport, RawKlineRow, RawMyTrade, RawOrder, RawOrderStatus, RawSymbolInfo, RawWsKline } from "./schemas";
+import type { RawAccount, RawCancelOrder, RawExecutionReport, RawKlineRow, RawMyTrade, RawOrder, RawOrderStatus, RawSymbolInfo, RawWsKline } from "./schemas";
 
 const RAW_LIMIT = 2000;
 
@@ -143,6 +143,17 @@ export function orderFromRaw(r: RawOrder, fallback?: Partial<Order>): Order {
   return o;
 }
 
+/**
+ * DELETE /api/v3/order response -> the canceled order. The venue answers with `clientOrderId` = the
+ * cancel request's own id and the order's id in `origClientOrderId` (rest-api.md "Cancel order"); the
+ * response carries no creation time, so `known` (the order as tracked) supplies it.
+ */
+export function orderFromCancel(r: RawCancelOrder, known?: Order): Order {
+  const o = orderFromRaw({ ...r, clientOrderId: r.origClientOrderId }, known);
+  if (known !== undefined) o.createdTs = known.createdTs;
+  return o;
+}
+
 /** Converts a commission to quote currency when it is paid in the quote or base asset. */
 export function feeInQuote(amount: number, asset: string | null, price: number, inst: Pick<Instrument, "baseAsset" | "quoteAsset"> | undefined): { fee: number; feeAsset: string } {
   const a = asset ?? inst?.quoteAsset ?? "";
@@ -200,20 +211,89 @@ export function balancesFromAccount(a: RawAccount): Balance[] {
   return a.balances.map((b) => ({ asset: b.asset, free: num(b.free, "free"), locked: num(b.locked, "locked") }));
 }
 
+/** Rounding direction onto a step grid. */
+export type StepRounding = "floor" | "ceil";
+
 /**
- * Formats a quantity or price as a plain decimal string (never exponent notation), with at most the
- * number of decimals of `step` when given (Binance rejects excess precision with -1111).
+ * A positive finite number as an exact decimal (digits x 10^exp), read from its shortest round-trip
+ * form with at most 15 significant digits: 0.1 + 0.2 is 0.3 here, and 0.3 / 0.1 lands on a grid point.
  */
-export function formatDecimal(x: number, step?: number): string {
-  if (!Number.isFinite(x)) throw new DataError(`cannot send non-finite number ${x}`);
-  const decimals = step !== undefined && step > 0 ? decimalsOf(step) : 12;
-  const s = x.toFixed(Math.min(16, decimals));
-  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+function decimalOf(x: number): { digits: bigint; exp: number } {
+  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(Number(x.toPrecision(15)).toExponential());
+  if (m === null) throw new DataError(`cannot represent ${x} as a decimal`);
+  const frac = m[2] ?? "";
+  return { digits: BigInt(m[1]! + frac), exp: Number(m[3] ?? 0) - frac.length };
 }
 
+const TEN = BigInt(10);
+const ZERO = BigInt(0);
+
+/** x x 10^d as an integer, rounded in direction `mode` (x >= 0). */
+function scaled(x: number, d: number, mode: StepRounding): bigint {
+  if (x === 0) return ZERO;
+  const { digits, exp } = decimalOf(x);
+  const shift = exp + d;
+  if (shift >= 0) return digits * TEN ** BigInt(shift);
+  const div = TEN ** BigInt(-shift);
+  const q = digits / div;
+  return mode === "ceil" && q * div !== digits ? q + BigInt(1) : q;
+}
+
+/** An integer count of 10^-d as a plain decimal string without trailing zeros. */
+function plain(units: bigint, d: number): string {
+  if (d === 0) return units.toString();
+  const s = units.toString().padStart(d + 1, "0");
+  const out = `${s.slice(0, s.length - d)}.${s.slice(s.length - d)}`.replace(/0+$/, "");
+  return out.endsWith(".") ? out.slice(0, -1) : out;
+}
+
+function checkSendable(x: number, what: string): void {
+  if (!Number.isFinite(x) || x < 0) throw new DataError(`cannot send ${what} ${x}: must be a finite number >= 0`, { field: what, value: x });
+}
+
+/**
+ * `x` on the grid of `step` (a multiple of it), rounded down or up, as a plain decimal string (never
+ * exponent notation, never more decimals than `step` has: Binance rejects excess precision with
+ * -1111). Without a step the value is written as is, to at most 15 significant digits.
+ */
+export function formatOnStep(x: number, step: number | undefined, mode: StepRounding, what = "value"): string {
+  checkSendable(x, what);
+  if (step === undefined || !(step > 0)) return formatDecimal(x);
+  const d = decimalsOf(step);
+  const unit = scaled(step, d, "floor");
+  const v = scaled(x, d, mode);
+  let n = v / unit;
+  if (mode === "ceil" && n * unit !== v) n += BigInt(1);
+  return plain(n * unit, d);
+}
+
+/** A quantity floored to the lot step (a sell never exceeds what is held). */
+export function formatQty(qty: number, step: number | undefined): string {
+  return formatOnStep(qty, step, "floor", "quantity");
+}
+
+/** A limit price on the tick grid, on the passive side: a buy rounds down, a sell rounds up. */
+export function formatPrice(price: number, tick: number | undefined, side: Side): string {
+  return formatOnStep(price, tick, side === "buy" ? "floor" : "ceil", "price");
+}
+
+/** A number as a plain decimal string (never exponent notation), to at most 15 significant digits. */
+export function formatDecimal(x: number): string {
+  checkSendable(x, "value");
+  if (x === 0) return "0";
+  const { digits, exp } = decimalOf(x);
+  return exp >= 0 ? (digits * TEN ** BigInt(exp)).toString() : plain(digits, -exp);
+}
+
+/** Decimals of a step size (0.00001 -> 5, 1 -> 0), read from its decimal form. */
 export function decimalsOf(step: number): number {
-  for (let d = 0; d <= 16; d++) {
-    if (Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-9) return d;
+  if (!(step > 0) || !Number.isFinite(step)) return 0;
+  const { digits, exp } = decimalOf(step);
+  let d = -exp;
+  let n = digits;
+  while (d > 0 && n % TEN === ZERO) {
+    n /= TEN;
+    d--;
   }
-  return 16;
+  return Math.max(0, d);
 }

@@ -81,6 +81,8 @@ export const orderSchema = z.looseObject({
   fills: z.array(orderFillSchema).optional(),
 });
 export const openOrdersSchema = z.array(orderSchema);
+/** DELETE /api/v3/order: clientOrderId is the cancel request's id, origClientOrderId the order's. */
+export const cancelOrderSchema = orderSchema.extend({ origClientOrderId: z.string() });
 
 export const myTradeSchema = z.looseObject({
   symbol: z.string(),
@@ -164,6 +166,7 @@ export type RawExchangeInfo = z.infer<typeof exchangeInfoSchema>;
 export type RawRateLimit = z.infer<typeof rateLimitSchema>;
 export type RawAccount = z.infer<typeof accountSchema>;
 export type RawOrder = z.infer<typeof orderSchema>;
+export type RawCancelOrder = z.infer<typeof cancelOrderSchema>;
 export type RawOrderStatus = z.infer<typeof orderStatusSchema>;
 export type RawMyTrade = z.infer<typeof myTradeSchema>;
 export type RawWsKline = z.infer<typeof wsKlineSchema>;

@@ -35,11 +35,15 @@ describe("Binance order entry", () => {
     expect(fills.map((f) => [f.fill.clientOrderId, f.fill.qty, f.fill.price, f.fill.fee, f.fill.tradeId])).toEqual([["c-1", 0.5, 100, 0.05, "5001"]]);
   });
 
-  it("rounds quantity and price to the instrument's step and tick in the request", async () => {
+  it("floors the quantity to the step and rounds the price to the passive side of the tick", async () => {
     h = await setup();
     await exec(h).submit({ ...limit("c-r", 99.123456), qty: 0.1234567 });
-    const post = h.server.requests.find((q) => q.method === "POST" && q.path === "/api/v3/order")!;
-    expect([post.query.get("quantity"), post.query.get("price"), post.query.get("timeInForce")]).toEqual(["0.12346", "99.12", "GTC"]);
+    await exec(h).submit({ ...limit("c-s", 99.123456), side: "sell", qty: 0.3 });
+    const posts = h.server.requests.filter((q) => q.method === "POST" && q.path === "/api/v3/order");
+    expect(posts.map((p) => [p.query.get("side"), p.query.get("quantity"), p.query.get("price"), p.query.get("timeInForce")])).toEqual([
+      ["BUY", "0.12345", "99.12", "GTC"],
+      ["SELL", "0.3", "99.13", "GTC"],
+    ]);
   });
 
   it("lists, queries and cancels a resting limit order; cancelling again reports it canceled, an unknown id is ORDER_NOT_FOUND", async () => {
@@ -49,7 +53,9 @@ describe("Binance order entry", () => {
     const q = await exec(h).getOrder("BTCUSDT", "c-2");
     expect(q.ok && q.value.status).toBe("accepted");
     const c = await exec(h).cancel("BTCUSDT", "c-2");
-    expect(c.ok && c.value.status).toBe("canceled");
+    expect(c.ok && [c.value.clientOrderId, c.value.status, c.value.price]).toEqual(["c-2", "canceled", 90]);
+    expect(h.server.cancels.map((x) => x.origClientOrderId)).toEqual(["c-2"]);
+    expect(h.server.cancels[0]!.clientOrderId).not.toBe("c-2"); // the venue answered with its own cancel id
     expect(await exec(h).openOrders()).toEqual([]);
     const again = await exec(h).cancel("BTCUSDT", "c-2");
     expect(again.ok).toBe(true); // the order is canceled: reporting its state is the idempotent answer
@@ -86,14 +92,13 @@ describe("Binance order entry", () => {
 });
 
 describe("Binance order entry under faults: never a duplicate order", () => {
-  it("a timeout after the venue executed: waits out recvWindow, finds the order by client id, does not resend", async () => {
+  it("a timeout after the venue executed: finds the order by client id and does not resend", async () => {
     h = await setup();
     h.server.inject("POST", "/api/v3/order", { kind: "process-then-hang" });
     const r = await exec(h).submit(market("c-t1"));
     expect(r.ok && r.value.status).toBe("filled");
     expect(h.server.count("POST", "/api/v3/order")).toBe(1);
     expect(h.server.created.length).toBe(1);
-    expect(h.sleeps.some((ms) => ms >= 5000)).toBe(true); // waited past timestamp + recvWindow before the lookup
   });
 
   it("a 5xx after the venue executed: finds the order, does not resend", async () => {
@@ -105,24 +110,25 @@ describe("Binance order entry under faults: never a duplicate order", () => {
     expect(h.server.created.length).toBe(1);
   });
 
-  it("a 5xx or timeout before execution: confirms absence, then resends the same client id once", async () => {
+  it("a 5xx before execution: believes absence only after repeated lookups past timestamp + recvWindow and a clean myTrades, and never resends", async () => {
     h = await setup();
     h.server.inject("POST", "/api/v3/order", { kind: "status", status: 502, body: "<html>Bad Gateway</html>" });
-    h.server.inject("POST", "/api/v3/order", { kind: "hang" });
+    const t0 = h.clock.now();
     const r = await exec(h).submit(market("c-t3"));
-    expect(r.ok && r.value.status).toBe("filled");
-    const posts = h.server.requests.filter((q) => q.method === "POST" && q.path === "/api/v3/order");
-    expect(posts.map((p) => p.query.get("newClientOrderId"))).toEqual(["c-t3", "c-t3", "c-t3"]);
-    expect(h.server.count("GET", "/api/v3/order")).toBe(2);
-    expect(h.server.created.length).toBe(1);
+    expect(!r.ok && [r.error.code, r.error.details.orderAbsent, r.error.details.outcomeUnknown]).toEqual(["VENUE_UNAVAILABLE", true, false]);
+    expect(h.server.count("POST", "/api/v3/order")).toBe(1);
+    expect(h.server.count("GET", "/api/v3/order")).toBe(4);
+    expect(h.server.count("GET", "/api/v3/myTrades")).toBe(1);
+    expect(h.clock.now() - t0).toBeGreaterThanOrEqual(5000 + 2000); // recvWindow + grace
+    expect(h.server.created.length).toBe(0);
   });
 
-  it("gives up with the unknown-outcome error when the order cannot be looked up", async () => {
+  it("reports ORDER_OUTCOME_UNKNOWN when the order cannot be looked up, without resending", async () => {
     h = await setup({ cfg: { maxRetries: 1 } });
     h.server.inject("POST", "/api/v3/order", { kind: "hang" });
-    h.server.inject("GET", "/api/v3/order", { kind: "hang" }, 5);
+    h.server.inject("GET", "/api/v3/order", { kind: "hang" }, 20);
     const r = await exec(h).submit(market("c-t4"));
-    expect(!r.ok && [r.error.code, r.error.details.outcomeUnknown]).toEqual(["VENUE_TIMEOUT", true]);
+    expect(!r.ok && [r.error.code, r.error.details.outcomeUnknown, r.error.details.clientOrderId]).toEqual(["ORDER_OUTCOME_UNKNOWN", true, "c-t4"]);
     expect(h.server.count("POST", "/api/v3/order")).toBe(1);
   });
 });

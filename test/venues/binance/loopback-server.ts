@@ -15,6 +15,9 @@ export type Fault =
   | { kind: "hang" }
   | { kind: "process-then-hang" }
   | { kind: "process-then-status"; status: number; body?: unknown }
+  /** The connection is destroyed before (drop) or after (process-then-drop) the request is executed. */
+  | { kind: "drop" }
+  | { kind: "process-then-drop" }
   | { kind: "raw"; body: string };
 
 interface FaultRule {
@@ -87,6 +90,17 @@ export class BinanceLoopback {
   readonly wsApi: LoopbackWsApi;
   /** Venue clock = test clock + this (ms). */
   serverOffsetMs = 0;
+  /**
+   * Lookups lag the matching engine: a new order answers -2013 "Order does not exist" to its first
+   * `lookupLag` GET /api/v3/order queries (by clientOrderId or orderId), and its trades are missing
+   * from myTrades until that many lookups happened (`tradesLag` false keeps trades visible at once).
+   */
+  lookupLag = 0;
+  tradesLag = false;
+  private readonly lagLeft = new Map<number, number>();
+  /** Cancels executed (the DELETE requests that changed an order). */
+  readonly cancels: { origClientOrderId: string; clientOrderId: string }[] = [];
+  private cancelSeq = 0;
   /** When set, reported in X-MBX-USED-WEIGHT-1M instead of the real count. */
   usedWeightOverride: number | undefined;
   fillPrice: number;
@@ -225,6 +239,7 @@ export class BinanceLoopback {
       return void res.end(fault.body === undefined ? "" : JSON.stringify(fault.body));
     }
     if (fault?.kind === "hang") return void this.hung.push(res);
+    if (fault?.kind === "drop") return void res.destroy();
     if (fault?.kind === "raw") return void res.end(fault.body);
     const auth = this.authenticate(req, url, res);
     if (auth === "rejected") return;
@@ -235,6 +250,7 @@ export class BinanceLoopback {
       out = { status: 400, body: { code: -1102, msg: (e as Error).message } };
     }
     if (fault?.kind === "process-then-hang") return void this.hung.push(res);
+    if (fault?.kind === "process-then-drop") return void res.destroy();
     if (fault?.kind === "process-then-status") out = { status: fault.status, body: fault.body ?? "" };
     if (method === "POST" && url.pathname === "/api/v3/order" && out.status === 200) this.countOrder(res);
     for (const [k, v] of Object.entries(this.extraHeaders)) res.setHeader(k, v);
@@ -387,6 +403,7 @@ export class BinanceLoopback {
     }
     this.orders.set(cid, o);
     this.created.push(o);
+    if (this.lookupLag > 0) this.lagLeft.set(o.orderId, this.lookupLag);
     return { status: 200, body: this.orderView(o, (q.get("newOrderRespType") as "ACK" | "RESULT" | "FULL") ?? "FULL") };
   }
 
@@ -395,22 +412,56 @@ export class BinanceLoopback {
     const id = q.get("orderId");
     const o = cid ? this.orders.get(cid) : [...this.orders.values()].find((x) => String(x.orderId) === id);
     if (!o) return { status: 400, body: { code: -2013, msg: "Order does not exist." } };
+    const lag = this.lagLeft.get(o.orderId) ?? 0;
+    if (lag > 0) {
+      this.lagLeft.set(o.orderId, lag - 1);
+      return { status: 400, body: { code: -2013, msg: "Order does not exist." } };
+    }
     return f(o);
   }
 
+  /** DELETE /api/v3/order as documented: clientOrderId is the cancel's own id, origClientOrderId the order's. */
   private cancel(q: URLSearchParams): { status: number; body: unknown } {
-    const o = this.orders.get(q.get("origClientOrderId") ?? "");
+    const id = q.get("orderId");
+    const o = id !== null ? [...this.orders.values()].find((x) => String(x.orderId) === id) : this.orders.get(q.get("origClientOrderId") ?? "");
     if (!o || !["NEW", "PARTIALLY_FILLED"].includes(o.status)) return { status: 400, body: { code: -2011, msg: "Unknown order sent." } };
     o.status = "CANCELED";
     o.updateTime = this.serverNow();
-    return { status: 200, body: { ...this.orderView(o, "RESULT"), origClientOrderId: o.clientOrderId } };
+    const cancelId = q.get("newClientOrderId") ?? `cancel${++this.cancelSeq}x8Kd2PqR0vWm`;
+    this.cancels.push({ origClientOrderId: o.clientOrderId, clientOrderId: cancelId });
+    return {
+      status: 200,
+      body: {
+        symbol: o.symbol,
+        origClientOrderId: o.clientOrderId,
+        orderId: o.orderId,
+        orderListId: -1,
+        clientOrderId: cancelId,
+        transactTime: o.updateTime,
+        price: o.price,
+        origQty: o.origQty,
+        executedQty: o.executedQty,
+        origQuoteOrderQty: "0.000000",
+        cummulativeQuoteQty: o.cummulativeQuoteQty,
+        status: o.status,
+        timeInForce: o.timeInForce,
+        type: o.type,
+        side: o.side,
+        selfTradePreventionMode: "NONE",
+      },
+    };
   }
 
   private myTrades(q: URLSearchParams): ServerTrade[] {
     const from = Number(q.get("startTime") ?? 0);
+    const to = q.get("endTime") ? Number(q.get("endTime")) : Number.POSITIVE_INFINITY;
     const fromId = q.get("fromId") ? Number(q.get("fromId")) : undefined;
+    const orderId = q.get("orderId") ? Number(q.get("orderId")) : undefined;
     const limit = Number(q.get("limit") ?? 500);
-    return this.trades.filter((t) => t.symbol === q.get("symbol") && (fromId !== undefined ? t.id >= fromId : t.time >= from)).slice(0, limit);
+    const visible = (t: ServerTrade) => !this.tradesLag || !((this.lagLeft.get(t.orderId) ?? 0) > 0);
+    return this.trades
+      .filter((t) => t.symbol === q.get("symbol") && visible(t) && (orderId === undefined || t.orderId === orderId) && (fromId !== undefined ? t.id >= fromId : t.time >= from && t.time <= to))
+      .slice(0, limit);
   }
 
   /** Order JSON in the docs' field order: ACK, RESULT or FULL. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { VenueError } from "../../../lib/core/errors";
-import { barFromKlineRow, barFromWsKline, decode, decimalsOf, fillFromExecutionReport, fillFromOrderFill, formatDecimal, instrumentFromSymbol, orderFromRaw, balancesFromAccount } from "../../../lib/venues/binance/parse";
-import { accountSchema, executionReportSchema, exchangeInfoSchema, klinesSchema, openOrdersSchema, orderSchema, wsKlineSchema } from "../../../lib/venues/binance/schemas";
+import { barFromKlineRow, barFromWsKline, decode, decimalsOf, fillFromExecutionReport, fillFromOrderFill, formatDecimal, formatPrice, formatQty, instrumentFromSymbol, orderFromCancel, orderFromRaw, balancesFromAccount } from "../../../lib/venues/binance/parse";
+import { accountSchema, cancelOrderSchema, executionReportSchema, exchangeInfoSchema, klinesSchema, openOrdersSchema, orderSchema, wsKlineSchema } from "../../../lib/venues/binance/schemas";
 import { exchangeInfoPayload, fixture } from "./fixtures";
 
 describe("parsing documented Binance payloads", () => {
@@ -111,13 +111,58 @@ describe("parsing documented Binance payloads", () => {
   });
 });
 
-describe("formatDecimal", () => {
-  it("never uses exponent notation and respects the step's decimals", () => {
+describe("order amounts sent to the venue", () => {
+  it("never uses exponent notation", () => {
     expect(formatDecimal(1e-7)).toBe("0.0000001");
     expect(formatDecimal(0.1 + 0.2)).toBe("0.3");
-    expect(formatDecimal(0.123456789, 0.00001)).toBe("0.12346");
-    expect(formatDecimal(25, 0.01)).toBe("25");
+    expect(formatDecimal(1e21)).toBe("1000000000000000000000");
+    expect(formatQty(1e-7, 1e-8)).toBe("0.0000001");
+    expect(formatPrice(2.5e-7, 1e-8, "buy")).toBe("0.00000025");
     expect(decimalsOf(0.00001)).toBe(5);
     expect(decimalsOf(1)).toBe(0);
+    expect(decimalsOf(1e-8)).toBe(8);
+  });
+
+  it("floors quantities to the step, so a sell never exceeds what is held", () => {
+    expect(formatQty(0.123456789, 0.00001)).toBe("0.12345");
+    expect(formatQty(0.999999, 0.001)).toBe("0.999");
+    expect(formatQty(25, 0.01)).toBe("25");
+    expect(formatQty(7, 2)).toBe("6");
+  });
+
+  it("treats float representation noise as the decimal it stands for (0.3 is 3 steps of 0.1)", () => {
+    expect(formatQty(0.3, 0.1)).toBe("0.3");
+    expect(formatQty(0.1 + 0.2, 0.1)).toBe("0.3");
+    expect(formatQty(0.7 * 3, 0.1)).toBe("2.1");
+    expect(formatQty(1.005, 0.001)).toBe("1.005");
+    expect(formatQty(4.35 * 100, 1)).toBe("435");
+  });
+
+  it("rounds prices to the passive side of the tick: a buy down, a sell up", () => {
+    expect(formatPrice(99.123456, 0.01, "buy")).toBe("99.12");
+    expect(formatPrice(99.123456, 0.01, "sell")).toBe("99.13");
+    expect(formatPrice(99.12, 0.01, "sell")).toBe("99.12");
+    expect(formatPrice(0.1 + 0.2, 0.1, "sell")).toBe("0.3");
+    expect(formatPrice(101, 0.5, "buy")).toBe("101");
+    expect(formatPrice(101.7, 0.5, "sell")).toBe("102");
+  });
+
+  it("refuses a non-finite or negative amount", () => {
+    expect(() => formatQty(Number.NaN, 0.1)).toThrow(/quantity/);
+    expect(() => formatPrice(-1, 0.1, "buy")).toThrow(/price/);
+  });
+});
+
+describe("cancel responses", () => {
+  it("are read against the order's own id (origClientOrderId), not the cancel request's id", () => {
+    const raw = decode(cancelOrderSchema, fixture("spot_cancel_order_response_docs"), "order cancel");
+    const o = orderFromCancel(raw);
+    expect([o.clientOrderId, o.status, o.venueOrderId, o.price, o.qty]).toEqual(["myOrder1", "canceled", "4", 2, 1]);
+  });
+
+  it("keep the creation time of the order as tracked (the response carries only the cancel's time)", () => {
+    const raw = decode(cancelOrderSchema, fixture("spot_cancel_order_response_docs"), "order cancel");
+    const known = orderFromRaw({ ...raw, clientOrderId: "myOrder1", status: "NEW", time: 1684804000000 });
+    expect(orderFromCancel(raw, known).createdTs).toBe(1684804000000);
   });
 });
