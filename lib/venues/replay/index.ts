@@ -210,6 +210,7 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
     close: async () => {
       pacer.close();
       orders.endOfReplay();
+      await new Promise((r) => setImmediate(r)); // the answers just released reach their sockets first
       streams.stop();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
