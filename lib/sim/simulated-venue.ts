@@ -12,7 +12,7 @@ import type { Subscription } from "../core/ports/market-data.port";
 import type { Balance, ExecutionHandlers, ExecutionPort, VenuePosition } from "../core/ports/execution.port";
 import type { ExchangeInfoPort, FeeRates } from "../core/ports/exchange-info.port";
 import type { ExecutionModels } from "./execution-models";
-import { MatchingEngine } from "./matching";
+import { MatchingEngine, type SubmitOptions } from "./matching";
 import type { ReplayClock } from "./replay-clock";
 import type { AccountMode } from "./sim-account";
 import { SimAccount } from "./sim-account";
@@ -67,7 +67,14 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
     this.engine(q.symbol).quoteSpreadBps = spreadBps(q);
   }
 
-  async submit(req: OrderRequest): Promise<Result<Order, TradelabError>> {
+  /** Last close of `symbol` the venue has seen (NaN before its first bar). */
+  lastPrice(symbol: string): number {
+    const e = this.engines.get(symbol);
+    return e !== undefined && e.stats.lastClose > 0 ? e.stats.lastClose : Number.NaN;
+  }
+
+  /** Submits an order; `opts` carries venue features beyond the core request (post-only, quote-sized market orders). */
+  async submit(req: OrderRequest, opts: SubmitOptions = {}): Promise<Result<Order, TradelabError>> {
     validateOrderRequest(req);
     // client order ids are unique per symbol, as on Binance; a known id returns the existing order
     const known = this.engines.get(req.symbol)?.getOrder(req.clientOrderId);
@@ -90,7 +97,10 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
     }
     const { base, quote } = this.assets(req.symbol);
     const ref = req.price ?? engine.stats.lastClose;
-    const lock: Lock = req.side === "buy" ? { asset: quote, perUnit: ref * (1 + this.opts.models.fees.rates(req.symbol).takerBps / 10_000), qty: req.qty } : { asset: base, perUnit: 1, qty: req.qty };
+    // a limit buy locks price * qty of quote, as Binance does (the fee is charged at the fill); a
+    // market buy's price is unknown, so it reserves the last close plus the taker fee until it fills
+    const buyPerUnit = req.price !== undefined ? req.price : ref * (1 + this.opts.models.fees.rates(req.symbol).takerBps / 10_000);
+    const lock: Lock = req.side === "buy" ? { asset: quote, perUnit: buyPerUnit, qty: req.qty } : { asset: base, perUnit: 1, qty: req.qty };
     const locking = this.account.mode === "cash" && lock.perUnit > 0;
     if (locking && !this.account.lock(lock.asset, lock.qty * lock.perUnit)) {
       return err(new TradelabError("ORDER_REJECTED", `Account has insufficient balance for requested action (${req.side} ${req.qty} ${req.symbol}: needs ${lock.qty * lock.perUnit} ${lock.asset}, free ${this.account.free(lock.asset)})`, {
@@ -98,7 +108,7 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
       }));
     }
     if (locking) this.locks.set(req.clientOrderId, lock);
-    const r = engine.submit(req, this.opts.clock.now());
+    const r = engine.submit(req, this.opts.clock.now(), opts);
     if (!r.ok) {
       this.release(req.clientOrderId);
       return r;

@@ -137,7 +137,7 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
       if (bar) market.publish(klineStream(symbol), openingKline(symbol, cfg.timeframe, tf, bar));
     }
   };
-  const pacer = new ReplayPacer(bars.steps, processStep, { intervalMs: tf / cfg.speed, settleMs: cfg.settleMs, wallNow: () => wall.now() });
+  const pacer = new ReplayPacer(bars.steps, processStep, { intervalMs: tf / cfg.speed, settleMs: cfg.settleMs, wallNow: () => wall.now(), onPace: (running) => orders.setHolding(running) });
 
   const ctx = {
     apiKey: cfg.apiKey,
@@ -177,7 +177,10 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
   const wsUrl = `ws://127.0.0.1:${port}`;
   const startedWall = wall.now();
   const progress = (): ReplayProgress => ({ processed: pacer.processed, total: pacer.total, simNow: simClock.now(), ...orders.counts });
-  const done = pacer.done.then(() => ({ ...progress(), wallMs: wall.now() - startedWall }));
+  const done = pacer.done.then(() => {
+    orders.endOfReplay(); // orders waiting for a bar that will never come are answered as they stand
+    return { ...progress(), wallMs: wall.now() - startedWall };
+  });
   if (cfg.autoStart === true) pacer.resume();
   logger.info({ baseUrl, symbols: cfg.symbols, timeframe: cfg.timeframe, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: bars.steps.length, speed: cfg.speed }, "replay exchange listening");
 
@@ -217,6 +220,8 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
     },
     close: async () => {
       pacer.close();
+      orders.endOfReplay();
+      await new Promise((r) => setImmediate(r)); // the answers just released reach their sockets first
       await streams.shutdown(simClock.now());
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -6,12 +6,15 @@ export interface PacerOptions {
   /** Wall ms the exchange waits after a bar and after the client's last request before the next bar. */
   settleMs: number;
   wallNow: () => number;
+  /** Told when pacing starts (true) or stops (false: paused, closed or finished). */
+  onPace?: (running: boolean) => void;
 }
 
 /**
  * Drives the replay: processes one step (all symbols' bars at one open time) per interval, but never
  * while a client request is in flight and never within settleMs of the last bar or request, so a
  * client that answers each bar promptly sees its orders handled in the same bar on every run.
+ * An order answer held for its simulated fill is not in flight (the next bar is what fills it).
  */
 export class ReplayPacer {
   private next = 0;
@@ -55,8 +58,9 @@ export class ReplayPacer {
   }
 
   resume(): void {
-    if (this.closed) return;
+    if (this.closed || this.next >= this.steps.length) return;
     this.paused = false;
+    this.opts.onPace?.(true);
     if (!this.loopRunning) {
       // Pacing starts now: the first bar closes one interval after the start.
       this.lastEmit = this.opts.wallNow();
@@ -67,6 +71,7 @@ export class ReplayPacer {
 
   pause(): void {
     this.paused = true;
+    this.opts.onPace?.(false);
   }
 
   /** Processes up to n steps at once, ignoring the pace (the pacer must be paused). Returns how many. */
@@ -80,6 +85,7 @@ export class ReplayPacer {
   close(): void {
     this.closed = true;
     this.paused = true;
+    this.opts.onPace?.(false);
     this.wake?.();
     this.finish();
   }
@@ -88,7 +94,10 @@ export class ReplayPacer {
     if (this.next >= this.steps.length || this.closed) return false;
     this.process(this.steps[this.next++]!);
     this.lastEmit = this.opts.wallNow();
-    if (this.next >= this.steps.length) this.finish();
+    if (this.next >= this.steps.length) {
+      this.opts.onPace?.(false);
+      this.finish();
+    }
     return true;
   }
 

@@ -81,12 +81,19 @@ export class WsApi {
     });
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       this.deps.ctx.onRequest("start");
-      void this.handle(ws, session, isBinary ? "" : data.toString("utf8"))
+      // a held order answer stops counting as in flight: the replay must move on to fill it
+      let counted = true;
+      const release = (): void => {
+        if (!counted) return;
+        counted = false;
+        this.deps.ctx.onRequest("end");
+      };
+      void this.handle(ws, session, isBinary ? "" : data.toString("utf8"), release)
         .catch((e: unknown) => {
           this.deps.ctx.logger.error({ err: (e as Error).message }, "replay WebSocket API request failed");
           this.send(ws, { id: null, status: 500, error: { code: -1000, msg: "An unknown error occurred while processing the request." } });
         })
-        .finally(() => this.deps.ctx.onRequest("end"));
+        .finally(release);
     });
   }
 
@@ -99,7 +106,7 @@ export class WsApi {
     for (const ws of this.sessions.keys()) ws.terminate();
   }
 
-  private async handle(ws: WebSocket, session: WsApiSession, text: string): Promise<void> {
+  private async handle(ws: WebSocket, session: WsApiSession, text: string, onHold: () => void): Promise<void> {
     let req: unknown;
     try {
       req = JSON.parse(text);
@@ -127,7 +134,7 @@ export class WsApi {
     if (key === undefined || sec === undefined) return respond(id, { error: errors.unknownMethod() }, 1, false, show);
     const denied = this.authorize(p, sec, session);
     if (denied) return respond(id, { error: denied }, 1, name === "order.place", show);
-    const ran = await runRoute(key, routeParams(p), this.deps.ctx);
+    const ran = await runRoute(key, routeParams(p), this.deps.ctx, onHold);
     if (!ran) return respond(id, { error: errors.unknownMethod() }, 1, false, show);
     const ok = !isWire(ran.reply);
     if (name === "order.place" && ok) this.limits.addOrder();
