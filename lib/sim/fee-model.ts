@@ -38,7 +38,8 @@ function validRate(r: FeeRates, symbol: string): FeeRates {
 
 /**
  * Crypto: notional * bps * token discount; positive fees are raised to `minFee` and rounded UP to
- * the commission step (a rebate rounds toward zero), so the simulator never understates cost.
+ * the commission step (a rebate rounds toward zero), so the simulator never understates cost; with
+ * no step, fees are rounded to 8 decimals, as a venue's commission field carries them.
  */
 class CryptoSymbolFees implements SymbolFees {
   private readonly scale: number;
@@ -56,8 +57,8 @@ class CryptoSymbolFees implements SymbolFees {
     const bps = liquidity === "maker" ? this.makerBps : this.takerBps;
     let f = (qty * price * bps) / 10_000;
     if (f > 0 && f < this.minFee) f = this.minFee;
-    if (this.step > 0) f = ceilToStep(f, this.step, 0, this.scale);
-    return f;
+    // without a configured step, the 8 decimals of a venue's commission field
+    return this.step > 0 ? ceilToStep(f, this.step, 0, this.scale) : Math.round(f * 1e8) / 1e8;
   }
 }
 

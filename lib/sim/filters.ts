@@ -136,6 +136,15 @@ export class OrderFilters {
     return side === "buy" ? floorToStep(price, this.tick, this.minPrice, this.priceScale) : ceilToStep(price, this.tick, this.minPrice, this.priceScale);
   }
 
+  /**
+   * A taker's execution price on the tick grid, rounded against the taker (a buy pays the tick
+   * above, a sell receives the tick below): a real trade prints on the grid, never between ticks.
+   */
+  takerPrice(side: Side, price: number): number {
+    if (!(this.tick > 0)) return price;
+    return side === "buy" ? ceilToStep(price, this.tick, this.minPrice, this.priceScale) : floorToStep(price, this.tick, this.minPrice, this.priceScale);
+  }
+
   /** Rounds a quantity toward zero to the LOT_SIZE step (and MARKET_LOT_SIZE step for market orders). */
   roundQty(qty: number, market: boolean): number {
     let q = floorToStep(qty, this.step, qty >= this.minQty ? this.minQty : 0, this.qtyScale);

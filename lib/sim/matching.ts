@@ -277,6 +277,7 @@ export class MatchingEngine {
     s.lastRangeBps = this.stats.lastRangeBps;
     s.quoteSpreadBps = this.quoteSpreadBps;
     let price = applySlippage(o.side, ref, this.m.slippage.bps(s));
+    if (this.m.filters !== null) price = this.m.filters.takerPrice(o.side, price);
     if (o.type === "limit") price = o.side === "buy" ? Math.min(price, o.price!) : Math.max(price, o.price!);
     this.emitFill(w, ts, q, ref, price, "taker");
     return q;

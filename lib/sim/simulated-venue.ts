@@ -90,7 +90,10 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
     }
     const { base, quote } = this.assets(req.symbol);
     const ref = req.price ?? engine.stats.lastClose;
-    const lock: Lock = req.side === "buy" ? { asset: quote, perUnit: ref * (1 + this.opts.models.fees.rates(req.symbol).takerBps / 10_000), qty: req.qty } : { asset: base, perUnit: 1, qty: req.qty };
+    // a limit buy locks price * qty of quote, as Binance does (the fee is charged at the fill); a
+    // market buy's price is unknown, so it reserves the last close plus the taker fee until it fills
+    const buyPerUnit = req.price !== undefined ? req.price : ref * (1 + this.opts.models.fees.rates(req.symbol).takerBps / 10_000);
+    const lock: Lock = req.side === "buy" ? { asset: quote, perUnit: buyPerUnit, qty: req.qty } : { asset: base, perUnit: 1, qty: req.qty };
     const locking = this.account.mode === "cash" && lock.perUnit > 0;
     if (locking && !this.account.lock(lock.asset, lock.qty * lock.perUnit)) {
       return err(new TradelabError("ORDER_REJECTED", `Account has insufficient balance for requested action (${req.side} ${req.qty} ${req.symbol}: needs ${lock.qty * lock.perUnit} ${lock.asset}, free ${this.account.free(lock.asset)})`, {

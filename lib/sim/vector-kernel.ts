@@ -229,7 +229,8 @@ export class VectorKernel {
     s.volume = this.stats.volume;
     s.lastRangeBps = this.stats.lastRangeBps;
     s.quoteSpreadBps = this.barSpread;
-    const price = applySlippage(side, ref, this.slippage.bps(s));
+    const slipped = applySlippage(side, ref, this.slippage.bps(s));
+    const price = this.filters !== null ? this.filters.takerPrice(side, slipped) : slipped;
     const fee = this.fees.fee(side, q, price, "taker");
     const dq = side === "buy" ? q : -q;
     this.cash = this.cash - dq * price - fee;

@@ -39,6 +39,14 @@ describe("crypto fee model", () => {
   });
 });
 
+describe("crypto fees without a commission step", () => {
+  it("are rounded to the 8 decimals of a commission field", () => {
+    const m = createFeeModel(fees({ makerBps: 10, takerBps: 7.5 })).forSymbol("BTCUSDT");
+    expect(m.fee("buy", 0.00123, 101_234.57, "taker")).toBe(0.09338889); // 0.093388890825
+    expect(m.fee("sell", 0.1, 0.3, "maker")).toBe(0.00003);
+  });
+});
+
 describe("equity fee model", () => {
   const m = createFeeModel(fees({ kind: "equity" }));
 

@@ -33,6 +33,15 @@ const lmt = (id: string, side: "buy" | "sell", qty: number, price: number, tif: 
 const brief = (fs: Fill[]) => fs.map((f) => [f.clientOrderId, f.ts, f.qty, f.price, f.liquidity]);
 
 describe("market orders", () => {
+  it("print on the tick grid, rounded against the taker (a buy pays the tick above, a sell gets the tick below)", () => {
+    // 5 bps on opens 100.5 and 99: 100.55025 -> 100.56, 98.9505 -> 98.95
+    const t = run({ slippage: { kind: "fixed", fixedBps: 5 }, fill: { participationCap: 1 } }, { 0: [mkt("a", "buy", 1)], 5: [mkt("b", "sell", 1)] });
+    expect(t.fills.map((f) => [f.requestedPrice, f.price])).toEqual([
+      [100.5, 100.56],
+      [99, 98.95],
+    ]);
+  });
+
   it("fill at the next bar's open, never in the bar that produced the signal", () => {
     const t = run({ fill: { participationCap: 1 } }, { 0: [mkt("a", "buy", 1)], 5: [mkt("b", "sell", 1)] });
     expect(brief(t.fills)).toEqual([

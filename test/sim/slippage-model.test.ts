@@ -9,8 +9,11 @@ import { BTCUSDT, MIN, TEN_BARS, TOY, instruments, models } from "./fixtures";
 
 const slip = (x: unknown) => slippageSchema.parse(x);
 
+// no tick grid: the fill carries the model's price unrounded (matching.test.ts covers the tick rounding)
+const TOY_NO_TICK = { ...TOY, tickSize: 0 };
+
 /** Runs TEN_BARS with one market buy of `qty` decided at bar 2's close (fills at bar 3's open, 102). */
-function buyAtBar3(cfg: unknown, qty = 2, quoteSpreadBps = Number.NaN, data: ExecutionData = { instruments: instruments(BTCUSDT, TOY) }): Fill {
+function buyAtBar3(cfg: unknown, qty = 2, quoteSpreadBps = Number.NaN, data: ExecutionData = { instruments: instruments(BTCUSDT, TOY_NO_TICK) }): Fill {
   const fills: Fill[] = [];
   const base = { fees: { makerBps: 0, takerBps: 0 }, latency: { enabled: false }, fill: { participationCap: 1 } };
   const e = new MatchingEngine(models({ ...base, ...(cfg as object) }, data).forSymbol("TOYUSDT", MIN), { onFill: (f) => fills.push(f) });
@@ -121,7 +124,7 @@ describe("calibrated profile slippage", () => {
 
   it("prices the 10-bar scenario fill from the profile", () => {
     // notional 2 * 102 = 204 -> first bucket 1 bps, Monday 00:03 UTC -> * 1.5
-    const f = buyAtBar3({ slippage: { kind: "profile", profileFile: "p.json" } }, 2, Number.NaN, { instruments: instruments(TOY), profile });
+    const f = buyAtBar3({ slippage: { kind: "profile", profileFile: "p.json" } }, 2, Number.NaN, { instruments: instruments(TOY_NO_TICK), profile });
     expect(f.price).toBeCloseTo(102 * 1.00015, 12);
     expect(f.slippageCost).toBeCloseTo(2 * 102 * 0.00015, 12);
   });

@@ -23,37 +23,33 @@ describe("vectorised kernel (hand-worked 10 bars: 10 bps taker fee, 5 bps slippa
   };
   const { summary } = kernel().run(TEN_BARS, TARGETS, out);
 
-  it("fills each decision at the next bar's open plus slippage, rounded toward zero to the lot", () => {
-    // bar 0: 0.5 * 1000 / 100.5 = 4.9751 -> 4.975; bar 3: flat; bar 5: -0.3 * 1000.98 / 99 -> -3.033;
-    // bar 7: 995.07 / 100.8 + 3.033 = 12.9048 -> 12.904
-    expect(Array.from(out.fillQty)).toEqual([0, 4.975, 0, 0, -4.975, 0, -3.033, 0, 12.904, 0]);
-    const px = Array.from(out.fillPrice);
-    expect(px[1]).toBeCloseTo(100.55025, 12); // 100.5 * 1.0005
-    expect(px[4]).toBeCloseTo(100.9495, 12); // 101 * 0.9995
-    expect(px[6]).toBeCloseTo(98.9505, 12);
-    expect(px[8]).toBeCloseTo(100.8504, 12);
+  it("fills each decision at the next bar's open plus slippage on the tick grid against the taker, rounded toward zero to the lot", () => {
+    // bar 0: 0.5 * 1000 / 100.5 = 4.9751 -> 4.975; bar 3: flat; bar 5: -0.3 * 1000.8880375 / 99 = -3.03299 -> -3.032;
+    // bar 7: 994.9788211 / 100.8 + 3.032 = 12.9029 -> 12.902
+    expect(Array.from(out.fillQty)).toEqual([0, 4.975, 0, 0, -4.975, 0, -3.032, 0, 12.902, 0]);
+    // open * (1 +- 5 bps), then the tick (0.01) above for a buy and below for a sell
+    expect(Array.from(out.fillPrice)).toEqual([0, 100.56, 0, 0, 100.94, 0, 98.95, 0, 100.86, 0]); // 100.55025, 100.9495, 98.9505, 100.8504
     expect(Array.from(out.requestedPrice)).toEqual([0, 100.5, 0, 0, 101, 0, 99, 0, 100.8, 0]);
   });
 
-  it("charges the taker fee on every fill and books the slippage cost", () => {
-    expect(out.fee[1]).toBeCloseTo(0.50023749375, 12);
-    expect(out.fee[4]).toBeCloseTo(0.5022237625, 12);
-    expect(out.fee[6]).toBeCloseTo(0.3001168665, 12);
-    expect(out.fee[8]).toBeCloseTo(1.3013735616, 12);
-    expect(out.slippageCost[1]).toBeCloseTo(4.975 * 0.05025, 12);
-    expect(summary.fees).toBeCloseTo(0.50023749375 + 0.5022237625 + 0.3001168665 + 1.3013735616, 12);
+  it("charges the taker fee on every fill (8 decimals) and books the slippage cost", () => {
+    // qty * price * 10 bps: 4.975 * 100.56, 4.975 * 100.94, 3.032 * 98.95, 12.902 * 100.86
+    expect(Array.from(out.fee)).toEqual([0, 0.500286, 0, 0, 0.5021765, 0, 0.3000164, 0, 1.30129572, 0]);
+    expect(out.slippageCost[1]).toBeCloseTo(4.975 * 0.06, 12);
+    expect(out.slippageCost[8]).toBeCloseTo(12.902 * 0.06, 12);
+    expect(summary.fees).toBeCloseTo(0.500286 + 0.5021765 + 0.3000164 + 1.30129572, 12);
   });
 
   it("marks equity at every close net of fees and slippage", () => {
-    const expected = [1000, 1004.22476875625, 1006.71226875625, 1001.73726875625, 1000.98380749375, 1000.98380749375, 999.01705712725, 995.07415712725, 995.09662196565, 997.07082196565];
+    const expected = [1000, 1004.176214, 1006.663714, 1001.688714, 1000.8880375, 1000.8880375, 998.9204211, 994.9788211, 994.87740538, 996.85140538];
     expected.forEach((e, i) => expect(out.equity[i]).toBeCloseTo(e, 9));
-    expect(Array.from(out.position)).toEqual([0, 4.975, 4.975, 4.975, 0, 0, -3.033, -3.033, 9.871, 9.871]);
+    expect(Array.from(out.position)).toEqual([0, 4.975, 4.975, 4.975, 0, 0, -3.032, -3.032, 9.87, 9.87]);
   });
 
   it("counts rebalances below the minimum notional as filter rejections (bars 2 and 6)", () => {
     expect(summary.filterRejections).toBe(2);
     expect(summary.fills).toBe(4);
-    expect(summary.finalEquity).toBeCloseTo(997.07082196565, 9);
+    expect(summary.finalEquity).toBeCloseTo(996.85140538, 9);
   });
 });
 
