@@ -5,8 +5,9 @@ import { wire, type WireError } from "./errors";
 import type { ReplayExchangeInfo } from "./exchange-info";
 import type { ReplayOrders, Reply } from "./execution";
 import type { ReplayBars } from "./market-data";
-import { dec, firstBadParam, orderRequestOf, paramsOf } from "./parse";
-import { klinesParams, myTradesParams, newOrderParams, orderRefParams } from "./schemas";
+import { MARKET_ROUTES } from "./market-routes";
+import { firstBadParam, orderRequestOf, paramsOf } from "./parse";
+import { myTradesParams, newOrderParams, orderRefParams } from "./schemas";
 import type { UserStreams } from "./ws";
 
 export interface HttpContext extends AuthContext {
@@ -59,24 +60,7 @@ const ROUTES: Record<string, Route> = {
       return body ? { status: 200, body } : wire.badSymbol();
     },
   },
-  "GET /api/v3/klines": {
-    security: "NONE",
-    weight: () => 2,
-    run: (p, c) => {
-      const pq = parsed(klinesParams, p);
-      if (!pq.ok) return pq.e;
-      const q = pq.v;
-      if (!c.symbols.includes(q.symbol)) return wire.badSymbol();
-      if (q.interval !== c.timeframe) return wire.badInterval();
-      const limit = Math.min(1000, Math.max(1, Number(q.limit ?? 500)));
-      const tf = c.bars.tfMs;
-      const rows = c.bars.klines(q.symbol, c.now(), limit, q.startTime === undefined ? undefined : Number(q.startTime), q.endTime === undefined ? undefined : Number(q.endTime));
-      return {
-        status: 200,
-        body: rows.map((b) => [b.ts, dec(b.open), dec(b.high), dec(b.low), dec(b.close), dec(b.volume), b.ts + tf - 1, dec(b.quoteVolume ?? 0), b.trades ?? 0, dec(b.takerBuyVolume ?? 0), dec((b.takerBuyVolume ?? 0) * b.close), "0"]),
-      };
-    },
-  },
+  ...MARKET_ROUTES,
   "GET /api/v3/account": { security: "SIGNED", weight: () => 20, run: (p, c) => c.orders.account(p.omitZeroBalances === "true", c.symbols) },
   "POST /api/v3/order": { security: "SIGNED", weight: () => 1, run: (p, c) => newOrder(p, c, false) },
   "POST /api/v3/order/test": { security: "SIGNED", weight: () => 1, run: (p, c) => newOrder(p, c, true) },

@@ -108,6 +108,7 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
   const bars = new ReplayBars(series, tf, from, to);
   const info = new ReplayExchangeInfo(cfg.sim.filters.file, cfg.symbols, root);
   const models = createExecutionModels(cfg.sim, loadExecutionData(cfg.sim, root), cfg.seed);
+  bars.attachExecution(models);
   const warmStart = Math.min(...[...series.values()].map((s) => (s.length ? s.ts[0]! : from)));
   const simClock = new ReplayClock(Math.min(warmStart, from));
   const venue = new SimulatedVenue({ venue: "replay", models, clock: simClock, timeframeMs: tf, balances: cfg.balances });
