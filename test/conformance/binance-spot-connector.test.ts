@@ -1,17 +1,19 @@
 import { Spot, SpotRestAPI, SpotWebsocketAPI, SpotWebsocketStreams } from "@binance/spot";
 import { afterAll, beforeAll, expect, vi } from "vitest";
 import type { ReplayExchange } from "../../lib/venues/replay/index";
-import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, onTick, parquetBar, parquetBars, settle, startReplay, stepUntil, waitFor } from "./harness";
+import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, missingDocFields, onTick, parquetBar, parquetBars, settle, startReplay, stepUntil, waitFor } from "./harness";
 import { conformanceSuite } from "./scenarios";
 
 let ex: ReplayExchange;
 let spot: Spot;
-let restingId = 0;
-let marketOrder: { orderId: number; fills: { price: number; qty: number; tradeId: number }[] } | undefined;
+let restingId: number | bigint = 0;
+let marketOrder: { orderId: number | bigint; fills: { price: number; qty: number; tradeId: number | bigint }[] } | undefined;
 const opened: { disconnect(): Promise<void> }[] = [];
 
 const rest = (): SpotRestAPI.RestAPI => spot.restAPI;
 const num = (s: string | undefined): number => Number(s);
+/** rest-api.md "Conditional fields in Order Responses": absent from a plain LIMIT/MARKET order's payloads. */
+const ORDER_CONDITIONAL = ["icebergQty", "stopPrice", "preventedMatchId", "preventedQuantity", "strategyId", "strategyType", "trailingDelta", "trailingTime", "expiryReason"];
 
 /** The connector's error for a rejected request: REST errors carry { code, message }, WebSocket API errors the raw { code, msg }. */
 async function rejection(p: Promise<unknown>): Promise<{ code?: number; msg?: string }> {
@@ -105,6 +107,7 @@ conformanceSuite("@binance/spot", {
     expect(acc.balances!.find((b) => b.asset === "USDT")).toEqual({ asset: "USDT", free: expect.any(String), locked: expect.any(String) });
     const usdt = acc.balances!.find((b) => b.asset === "USDT")!;
     expect([num(usdt.free), num(usdt.locked)]).toEqual([START_USDT, 0]);
+    expect.soft(missingDocFields(acc, "spot_account_docs.json"), "GET /api/v3/account fields (rest-api.md Account information)").toEqual([]);
   },
   "limit-order-rests": async () => {
     const o = await (await rest().newOrder({
@@ -112,10 +115,15 @@ conformanceSuite("@binance/spot", {
       quantity: ORDERS.qty, price: ORDERS.restingPrice, newOrderRespType: SpotRestAPI.NewOrderNewOrderRespTypeEnum.RESULT,
     })).data();
     expect([o.status, o.type, o.side, o.timeInForce, num(o.price), num(o.origQty), num(o.executedQty)]).toEqual(["NEW", "LIMIT", "BUY", "GTC", ORDERS.restingPrice, ORDERS.qty, 0]);
+    expect.soft(missingDocFields(o, "spot_order_response_RESULT_docs.json"), "POST /api/v3/order RESULT fields (rest-api.md New order)").toEqual([]);
     restingId = o.orderId!;
     const q = await (await rest().getOrder({ symbol: SYMBOL, orderId: restingId })).data();
-    expect([q.orderId, q.status, q.isWorking]).toEqual([restingId, "NEW", true]);
-    expect((await (await rest().getOpenOrders({ symbol: SYMBOL })).data()).map((x) => x.orderId)).toContain(restingId);
+    expect.soft([q.orderId, q.status, q.isWorking]).toEqual([restingId, "NEW", true]);
+    // rest-api.md "Query order" and "Current open orders" document the same order object
+    expect.soft(missingDocFields(q, "spot_openOrders_docs.json", (d: object[]) => d[0]!, ORDER_CONDITIONAL), "GET /api/v3/order fields (rest-api.md Query order)").toEqual([]);
+    const open = await (await rest().getOpenOrders({ symbol: SYMBOL })).data();
+    expect(open.map((x) => x.orderId)).toContain(restingId);
+    expect.soft(missingDocFields(open[0]!, "spot_openOrders_docs.json", (d: object[]) => d[0]!, ORDER_CONDITIONAL), "GET /api/v3/openOrders fields").toEqual([]);
   },
   "cancel-order": async () => {
     const c = await (await rest().deleteOrder({ symbol: SYMBOL, orderId: restingId })).data();
@@ -142,6 +150,8 @@ conformanceSuite("@binance/spot", {
     for (const f of fills) expect(onTick(f.price, fileFilters().tickSize), `fill price ${f.price} on the tick grid`).toBe(true);
     expect(fills.reduce((s, f) => s + f.qty, 0)).toBeCloseTo(ORDERS.qty, 10);
     expect(num(o.cummulativeQuoteQty)).toBeCloseTo(fills.reduce((s, f) => s + f.price * f.qty, 0), 8);
+    expect.soft(missingDocFields(o, "spot_order_response_FULL_docs.json"), "POST /api/v3/order FULL fields").toEqual([]);
+    expect.soft(missingDocFields(o.fills![0]!, "spot_order_response_FULL_docs.json", (d: { fills: object[] }) => d.fills[0]!), "FULL fills[] fields").toEqual([]);
     marketOrder = { orderId: o.orderId!, fills };
   },
   "my-trades": async () => {
@@ -160,18 +170,20 @@ conformanceSuite("@binance/spot", {
     await stepUntil(ex, () => seen.some((m) => m.k?.t === t0 && m.k?.x === true), "the closed kline of the next bar", 4);
     const k = seen.find((m) => m.k?.t === t0 && m.k?.x === true)!.k!;
     expect([k.t, k.T, k.s, k.i, num(k.o), num(k.h), num(k.l), num(k.c), num(k.v)]).toEqual([want.ts, want.ts + MIN - 1, SYMBOL, "1m", want.open, want.high, want.low, want.close, want.volume]);
+    expect.soft(missingDocFields(seen[0]!, "ws_kline_1m_docs.json"), "kline event fields (web-socket-streams.md Kline/Candlestick Streams)").toEqual([]);
+    expect.soft(missingDocFields(seen[0]!.k!, "ws_kline_1m_docs.json", (d: { k: object }) => d.k), "kline k{} fields").toEqual([]);
     stream.unsubscribe();
   },
   "user-data-stream": async () => {
     const ws = await wsApi();
-    const raw: { id?: string; status?: number; result?: { subscriptionId?: number } }[] = [];
+    const raw: { id?: string; status?: number; result?: { subscriptionId?: number }; subscriptionId?: number; event?: { e?: string } }[] = [];
     ws.on("message", (data: string) => void raw.push(JSON.parse(data) as (typeof raw)[number]));
     const { response, stream } = await ws.userDataStreamSubscribeSignature();
     expect(typeof response.data.subscriptionId).toBe("number");
     // web-socket-api.md "Subscribe to User Data Stream through signature subscription": status 200, result.subscriptionId
     expect(raw.find((m) => m.result?.subscriptionId !== undefined)).toMatchObject({ status: 200, result: { subscriptionId: response.data.subscriptionId } });
     const events: Record<string, unknown>[] = [];
-    stream.on("message", (e) => void events.push(e as Record<string, unknown>));
+    stream.on("message", (e) => void events.push(e as unknown as Record<string, unknown>));
     const placed = await (await rest().newOrder({
       symbol: SYMBOL, side: SpotRestAPI.NewOrderSideEnum.BUY, type: SpotRestAPI.NewOrderTypeEnum.LIMIT, timeInForce: SpotRestAPI.NewOrderTimeInForceEnum.GTC,
       quantity: ORDERS.qty, price: ORDERS.restingPrice,
@@ -183,6 +195,10 @@ conformanceSuite("@binance/spot", {
       [SYMBOL, "BUY", "LIMIT", "NEW", "NEW", ORDERS.restingPrice, ORDERS.qty],
       [SYMBOL, "BUY", "LIMIT", "CANCELED", "CANCELED", ORDERS.restingPrice, ORDERS.qty],
     ]);
+    // user-data-stream.md: events come on the WebSocket API connection as { subscriptionId, event }
+    expect(raw.find((m) => m.event?.e === "executionReport")).toMatchObject({ subscriptionId: response.data.subscriptionId });
+    // "v" (prevented match id) appears only for orders expired by self-trade prevention
+    expect.soft(missingDocFields(reports()[0]!, "ws_executionReport_docs.json", (d: { event: object }) => d.event, ["v"]), "executionReport fields (user-data-stream.md Order Update)").toEqual([]);
   },
   "ws-api-orders": async () => {
     const ws = await wsApi();
@@ -210,7 +226,7 @@ conformanceSuite("@binance/spot", {
     const { response, stream } = await ws.userDataStreamSubscribe();
     expect(typeof response.data.subscriptionId).toBe("number");
     const events: Record<string, unknown>[] = [];
-    stream.on("message", (e) => void events.push(e as Record<string, unknown>));
+    stream.on("message", (e) => void events.push(e as unknown as Record<string, unknown>));
     // after session.logon, requests need no apiKey/signature (web-socket-api.md "Authenticating requests")
     const placed = (await ws.orderPlace({
       symbol: SYMBOL, side: SpotWebsocketAPI.OrderPlaceSideEnum.BUY, type: SpotWebsocketAPI.OrderPlaceTypeEnum.LIMIT,

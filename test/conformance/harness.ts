@@ -132,3 +132,13 @@ export const ORDERS = {
   offTickPrice: 50_000.005,
   qty: 0.001,
 } as const;
+
+/**
+ * Fields of a documented Binance payload (test/fixtures/binance/<file>, copied from the official docs) that
+ * `got` lacks. `at` picks the object inside the file (array element 0, "event" of a user-data envelope, ...);
+ * `conditional` lists fields the docs say appear only under conditions the scenario does not meet.
+ */
+export function missingDocFields(got: object, file: string, at: (doc: never) => object = (d) => d, conditional: readonly string[] = []): string[] {
+  const doc = at(JSON.parse(readFileSync(`test/fixtures/binance/${file}`, "utf8")) as never);
+  return Object.keys(doc).filter((k) => !conditional.includes(k) && !(k in got));
+}
