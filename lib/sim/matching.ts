@@ -49,6 +49,17 @@ export interface EngineListener {
   onFill?(fill: Fill, order: Order): void;
 }
 
+/** Venue order features beyond the core request (a Binance-compatible venue needs them). */
+export interface SubmitOptions {
+  /** Post-only (Binance LIMIT_MAKER): a limit order that would take on arrival expires instead. */
+  postOnly?: boolean;
+  /**
+   * Market order sized in quote (Binance quoteOrderQty): spend (buy) or receive (sell) this much
+   * quote; the base quantity is set at the fill, on the step grid. `qty` is then only an estimate.
+   */
+  quoteQty?: number;
+}
+
 export interface MatchingEngineOptions {
   /** Finished orders kept for getOrder and idempotent resubmission (oldest forgotten first). Default 1000. */
   retainFinished?: number;
@@ -60,6 +71,9 @@ interface Working {
   arrivalTs: number;
   arrived: boolean;
   queueAhead: number;
+  postOnly: boolean;
+  /** Quote amount of a quoteOrderQty market order (NaN otherwise). */
+  quoteQty: number;
 }
 
 /**
@@ -116,7 +130,7 @@ export class MatchingEngine {
    * ORDER_INVALID; filter failures, timeouts and missing prices are returned as coded errors.
    * Resubmitting a known clientOrderId returns the existing order.
    */
-  submit(req: OrderRequest, ts: number): Result<Order, TradelabError> {
+  submit(req: OrderRequest, ts: number, opts: SubmitOptions = {}): Result<Order, TradelabError> {
     validateOrderRequest(req);
     if (req.symbol !== this.symbol) {
       throw new OrderError("ORDER_INVALID", `order ${req.clientOrderId}: symbol ${req.symbol} sent to the ${this.symbol} engine`, { details: { symbol: req.symbol } });
@@ -160,7 +174,8 @@ export class MatchingEngine {
     if (latency === Number.POSITIVE_INFINITY) {
       return this.reject(order, ts, new TradelabError("VENUE_TIMEOUT", `order ${req.clientOrderId}: every attempt timed out`, { retryable: true, details: { symbol: this.symbol } }));
     }
-    const w: Working = { order, submitTs: ts, arrivalTs: ts + latency, arrived: false, queueAhead: 0 };
+    const quoteQty = market && opts.quoteQty !== undefined && opts.quoteQty > 0 ? opts.quoteQty : Number.NaN;
+    const w: Working = { order, submitTs: ts, arrivalTs: ts + latency, arrived: false, queueAhead: 0, postOnly: opts.postOnly === true && !market, quoteQty };
     this.orders.set(req.clientOrderId, w);
     this.active.push(w);
     this.listener.onOrder?.(order);
@@ -219,7 +234,9 @@ export class MatchingEngine {
         const frac = (fillTs - ts) / this.m.timeframeMs;
         const px = this.m.intrabar.priceAt(open, high, low, close, frac);
         const marketable = o.type === "market" || (o.side === "buy" ? o.price! >= px : o.price! <= px);
-        if (marketable) {
+        if (marketable && w.postOnly) {
+          this.update(w, transition(o, "expired", fillTs));
+        } else if (marketable) {
           used += this.take(w, fillTs, px, volume, used);
         } else if (o.timeInForce === "GTC") {
           this.update(w, transition(o, "accepted", fillTs));
@@ -260,27 +277,48 @@ export class MatchingEngine {
 
   /** Takes liquidity at `ref` plus slippage, up to the bar's remaining capacity. Returns the quantity filled. */
   private take(w: Working, ts: number, ref: number, volume: number, used: number): number {
-    const o = w.order;
+    let o = w.order;
+    if (w.quoteQty === w.quoteQty && o.filledQty === 0) {
+      o = w.order = this.sizeFromQuote(o, w.quoteQty, ts, ref);
+      if (!(o.qty > 0)) return 0;
+    }
     const remaining = remainingQty(o);
     const cap = this.m.fill.capacity(volume, used);
     if (o.timeInForce === "FOK" && cap < remaining) return 0;
     let q = remaining <= cap ? remaining : cap;
     if (q < remaining && this.m.filters !== null) q = this.m.filters.roundQty(q, o.type === "market");
     if (!(q > 0)) return 0;
+    let price = this.takerPriceFor(o.side, q, ts, ref);
+    if (o.type === "limit") price = o.side === "buy" ? Math.min(price, o.price!) : Math.max(price, o.price!);
+    this.emitFill(w, ts, q, ref, price, "taker");
+    return q;
+  }
+
+  /** The price a taker of `qty` gets at `ref`: slippage, then the tick grid against the taker. */
+  private takerPriceFor(side: Order["side"], qty: number, ts: number, ref: number): number {
     const s = this.slip;
-    s.side = o.side;
-    s.qty = q;
+    s.side = side;
+    s.qty = qty;
     s.price = ref;
     s.hourOfWeek = hourOfWeek(ts);
     s.sigma = this.stats.sigma;
     s.volume = this.stats.volume;
     s.lastRangeBps = this.stats.lastRangeBps;
     s.quoteSpreadBps = this.quoteSpreadBps;
-    let price = applySlippage(o.side, ref, this.m.slippage.bps(s));
-    if (this.m.filters !== null) price = this.m.filters.takerPrice(o.side, price);
-    if (o.type === "limit") price = o.side === "buy" ? Math.min(price, o.price!) : Math.max(price, o.price!);
-    this.emitFill(w, ts, q, ref, price, "taker");
-    return q;
+    const price = applySlippage(side, ref, this.m.slippage.bps(s));
+    return this.m.filters !== null ? this.m.filters.takerPrice(side, price) : price;
+  }
+
+  /**
+   * A quote-sized market order gets its base quantity where it meets the market: the largest step
+   * multiple whose notional at the execution price does not exceed the quote amount (the price
+   * is that of the first estimate, quote / ref; slippage barely moves with a one-step change).
+   */
+  private sizeFromQuote(o: Order, quoteQty: number, ts: number, ref: number): Order {
+    const px = this.takerPriceFor(o.side, quoteQty / ref, ts, ref);
+    let q = quoteQty / px;
+    if (this.m.filters !== null) q = this.m.filters.roundQty(q, true);
+    return { ...o, qty: q > 0 ? q : 0 };
   }
 
   /** A resting limit order against one bar (maker). Returns the quantity filled. */

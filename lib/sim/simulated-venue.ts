@@ -12,7 +12,7 @@ import type { Subscription } from "../core/ports/market-data.port";
 import type { Balance, ExecutionHandlers, ExecutionPort, VenuePosition } from "../core/ports/execution.port";
 import type { ExchangeInfoPort, FeeRates } from "../core/ports/exchange-info.port";
 import type { ExecutionModels } from "./execution-models";
-import { MatchingEngine } from "./matching";
+import { MatchingEngine, type SubmitOptions } from "./matching";
 import type { ReplayClock } from "./replay-clock";
 import type { AccountMode } from "./sim-account";
 import { SimAccount } from "./sim-account";
@@ -67,7 +67,14 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
     this.engine(q.symbol).quoteSpreadBps = spreadBps(q);
   }
 
-  async submit(req: OrderRequest): Promise<Result<Order, TradelabError>> {
+  /** Last close of `symbol` the venue has seen (NaN before its first bar). */
+  lastPrice(symbol: string): number {
+    const e = this.engines.get(symbol);
+    return e !== undefined && e.stats.lastClose > 0 ? e.stats.lastClose : Number.NaN;
+  }
+
+  /** Submits an order; `opts` carries venue features beyond the core request (post-only, quote-sized market orders). */
+  async submit(req: OrderRequest, opts: SubmitOptions = {}): Promise<Result<Order, TradelabError>> {
     validateOrderRequest(req);
     // client order ids are unique per symbol, as on Binance; a known id returns the existing order
     const known = this.engines.get(req.symbol)?.getOrder(req.clientOrderId);
@@ -101,7 +108,7 @@ export class SimulatedVenue implements ExecutionPort, ExchangeInfoPort {
       }));
     }
     if (locking) this.locks.set(req.clientOrderId, lock);
-    const r = engine.submit(req, this.opts.clock.now());
+    const r = engine.submit(req, this.opts.clock.now(), opts);
     if (!r.ok) {
       this.release(req.clientOrderId);
       return r;

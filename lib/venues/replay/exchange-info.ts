@@ -3,6 +3,10 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { DataError } from "../../core/errors";
 
+/** Order types the replay exchange executes (and advertises in exchangeInfo). */
+export const ORDER_TYPES = ["LIMIT", "LIMIT_MAKER", "MARKET"] as const;
+export type WireOrderType = (typeof ORDER_TYPES)[number];
+
 const fileSchema = z.looseObject({
   symbols: z.array(z.looseObject({ symbol: z.string(), baseAsset: z.string(), quoteAsset: z.string(), filters: z.array(z.looseObject({ filterType: z.string() })) })),
 });
@@ -42,6 +46,18 @@ export class ReplayExchangeInfo {
     return this.bySymbol.get(symbol);
   }
 
+  /**
+   * A symbol's exchangeInfo entry as the replay trades it: orderTypes lists only the types its
+   * order endpoint executes, and the features it does not offer (OCO, OTO, amend, trailing stops,
+   * pegs, cancel-replace) are marked off.
+   */
+  private advertised(e: RawSymbolEntry): RawSymbolEntry {
+    const out: Record<string, unknown> = { ...e, orderTypes: ORDER_TYPES.filter((t) => !Array.isArray(e.orderTypes) || (e.orderTypes as unknown[]).includes(t)) };
+    for (const k of ["ocoAllowed", "otoAllowed", "opoAllowed", "cancelReplaceAllowed", "amendAllowed", "allowTrailingStop", "pegInstructionsAllowed", "icebergAllowed"]) if (k in e) out[k] = false;
+    if ("quoteOrderQtyMarketAllowed" in e) out.quoteOrderQtyMarketAllowed = true;
+    return out as RawSymbolEntry;
+  }
+
   /** The payload of GET /api/v3/exchangeInfo; undefined when a requested symbol is unknown (-1121). */
   payload(serverTime: number, symbols?: readonly string[]): Record<string, unknown> | undefined {
     const list = symbols ?? [...this.bySymbol.keys()];
@@ -49,7 +65,7 @@ export class ReplayExchangeInfo {
     for (const s of list) {
       const e = this.bySymbol.get(s);
       if (!e) return undefined;
-      entries.push(e);
+      entries.push(this.advertised(e));
     }
     return { timezone: "UTC", serverTime, rateLimits: RATE_LIMITS, exchangeFilters: [], symbols: entries };
   }

@@ -1,70 +1,49 @@
 import type { Fill } from "../../core/fill";
-import type { Order, OrderRequest, OrderStatus } from "../../core/order";
+import type { Order } from "../../core/order";
 import type { SimulatedVenue } from "../../sim/simulated-venue";
 import { wire, wireErrorOf, type WireError } from "./errors";
 import type { ReplayExchangeInfo } from "./exchange-info";
-import { dec } from "./parse";
+import { failedFilter, units, unitsOfNumber, unitsToString } from "./order-filters";
+import { STATUS, cancelView, dec8, executionReport, isOpen, newOrderView, queryView, type OrderRecord, type TradeRecord } from "./order-views";
+import { dec, type ParsedOrder } from "./parse";
 
-type WireStatus = "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELED" | "PENDING_CANCEL" | "REJECTED" | "EXPIRED";
-
-const STATUS: Record<OrderStatus, WireStatus> = {
-  created: "NEW",
-  submitted: "NEW",
-  accepted: "NEW",
-  partially_filled: "PARTIALLY_FILLED",
-  filled: "FILLED",
-  cancelling: "PENDING_CANCEL",
-  canceled: "CANCELED",
-  rejected: "REJECTED",
-  expired: "EXPIRED",
-};
-
-/** An order as the exchange keeps it (Binance fields, numbers unformatted). */
-export interface OrderRecord {
-  orderId: number;
-  clientOrderId: string;
-  symbol: string;
-  side: "BUY" | "SELL";
-  type: "MARKET" | "LIMIT";
-  timeInForce: string;
-  price: number;
-  origQty: number;
-  executedQty: number;
-  cumQuote: number;
-  status: WireStatus;
-  time: number;
-  updateTime: number;
-}
-
-export interface TradeRecord {
-  id: number;
-  orderId: number;
-  symbol: string;
-  price: number;
-  qty: number;
-  commission: number;
-  commissionAsset: string;
-  time: number;
-  isBuyer: boolean;
-  isMaker: boolean;
-}
+export type { OrderRecord, TradeRecord } from "./order-views";
 
 export type Reply = { status: number; body: unknown } | WireError;
 
+/** How a new order is answered: at once, or (MARKET, IOC, FOK) once the simulator has decided its fate. */
+export interface NewOrderOptions {
+  /** Validate only (POST /api/v3/order/test): answers {} or the commission rates, sends nothing. */
+  test?: boolean;
+  computeCommissionRates?: boolean;
+  /** Called when the answer is held for the simulated fill (the request then no longer blocks the replay). */
+  onHold?: () => void;
+}
+
+const ZERO = BigInt(0);
+
 /**
  * Order entry of the replay exchange, in Binance terms, over the simulator's SimulatedVenue (which
- * does every fill, fee, slippage, latency and filter calculation). Turns the simulator's order and
- * fill events into executionReport / outboundAccountPosition user-data events.
+ * does every fill, fee, slippage, latency and filter calculation). Validates like Binance (exact
+ * decimal filters, never rounding), answers MARKET/IOC/FOK orders synchronously with their final
+ * state and fills (the answer is held until the simulated fill in a later bar), and turns the
+ * simulator's order and fill events into executionReport / outboundAccountPosition events.
  */
 export class ReplayOrders {
-  private readonly byClientId = new Map<string, OrderRecord>();
   private readonly byId = new Map<number, OrderRecord>();
+  private readonly bySimId = new Map<string, OrderRecord>();
+  /** Newest order per client id (lookups by origClientOrderId). */
+  private readonly latestByClientId = new Map<string, OrderRecord>();
   private readonly trades: TradeRecord[] = [];
   private readonly pendingFills = new Map<string, Fill[]>();
+  /** Answers held until the order is final, by orderId. */
+  private readonly waiting = new Map<number, () => void>();
   private orderSeq = 0;
   private tradeSeq = 0;
   private cancelSeq = 0;
   private genSeq = 0;
+  private ended = false;
+  private holding = false;
   /** Simulator events of orders whose submission has not returned yet (held back until it is accepted). */
   private readonly held = new Map<string, Order[]>();
 
@@ -87,68 +66,145 @@ export class ReplayOrders {
     return `replay-${++this.genSeq}`;
   }
 
-  async newOrder(req: OrderRequest, respType: "ACK" | "RESULT" | "FULL"): Promise<Reply> {
-    if (!this.info.symbol(req.symbol)) return wire.badSymbol();
-    // Client ids are unique for the whole replay (Binance only requires it among open orders: stricter is safe).
-    if (this.byClientId.has(req.clientOrderId)) return wire.duplicate();
-    const t = this.now();
-    const rec: OrderRecord = {
-      orderId: ++this.orderSeq,
-      clientOrderId: req.clientOrderId,
-      symbol: req.symbol,
-      side: req.side === "buy" ? "BUY" : "SELL",
-      type: req.type === "market" ? "MARKET" : "LIMIT",
-      timeInForce: req.timeInForce,
-      price: req.price ?? 0,
-      origQty: req.qty,
-      executedQty: 0,
-      cumQuote: 0,
-      status: "NEW",
-      time: t,
-      updateTime: t,
-    };
-    this.byClientId.set(rec.clientOrderId, rec);
-    this.byId.set(rec.orderId, rec);
-    this.held.set(rec.clientOrderId, []);
-    const r = await this.venue.submit(req);
-    const held = this.held.get(rec.clientOrderId) ?? [];
-    this.held.delete(rec.clientOrderId);
-    if (!r.ok) {
-      // Like Binance, a rejected order is not kept.
-      this.byClientId.delete(rec.clientOrderId);
-      this.byId.delete(rec.orderId);
-      const usesNotional = this.info.symbol(req.symbol)!.filters.some((f) => f.filterType === "NOTIONAL");
-      return wireErrorOf(r.error, usesNotional);
-    }
-    rec.origQty = r.value.qty; // the filters may have rounded it
-    if (rec.type === "LIMIT" && r.value.price !== undefined) rec.price = r.value.price;
-    for (const o of held) this.onOrder(o);
-    return { status: 200, body: this.view(rec, respType) };
+  /**
+   * Whether answers may wait for a later bar: only while the replay moves on by itself. A paused
+   * replay (manual stepping, or not started yet) cannot reach the fill, so it answers at once with
+   * the order's state; pausing releases the answers held so far.
+   */
+  setHolding(on: boolean): void {
+    this.holding = on && !this.ended;
+    if (!this.holding) this.releaseAll();
   }
 
+  /** No more bars will come: every held answer is given now with the order's state, and later orders are answered at once. */
+  endOfReplay(): void {
+    this.ended = true;
+    this.setHolding(false);
+  }
+
+  private releaseAll(): void {
+    for (const release of [...this.waiting.values()]) release();
+  }
+
+  async newOrder(p: ParsedOrder, o: NewOrderOptions = {}): Promise<Reply> {
+    const { req } = p;
+    const entry = this.info.symbol(req.symbol);
+    if (!entry) return wire.badSymbol();
+    const lastPrice = this.venue.lastPrice(req.symbol);
+    const ref = lastPrice > 0 ? unitsOfNumber(lastPrice) : undefined;
+    const failed = failedFilter(entry, { side: req.side === "buy" ? "BUY" : "SELL", market: p.type === "MARKET", price: p.price, quantity: p.quantity, quoteOrderQty: p.quoteOrderQty, ref });
+    if (failed) return wire.filter(failed);
+    if (p.type === "LIMIT_MAKER" && ref !== undefined && p.price !== undefined && (req.side === "buy" ? p.price >= ref : p.price <= ref)) return wire.wouldTake();
+    let qty = req.qty;
+    if (p.quoteOrderQty !== undefined) {
+      if (ref === undefined) return wire.rejected("Order book liquidity is less than symbol minimum quantity.");
+      qty = this.estimateQty(entry.filters, p.quoteOrderQty, ref);
+      if (!(qty > 0)) return wire.rejected("Order book liquidity is less than `LOT_SIZE` filter minimum quantity.");
+    }
+    if (o.test) return { status: 200, body: o.computeCommissionRates ? await this.commissionRates(req.symbol) : {} };
+    if (this.isOpenId(req.clientOrderId)) return wire.duplicate();
+
+    const t = this.now();
+    const orderId = ++this.orderSeq;
+    // the simulator keeps finished orders by id: a reused (closed) client id gets a fresh one there
+    const simId = this.bySimId.has(req.clientOrderId) ? `${req.clientOrderId}#${orderId}` : req.clientOrderId;
+    const rec: OrderRecord = {
+      orderId, clientOrderId: req.clientOrderId, simId, symbol: req.symbol, side: req.side === "buy" ? "BUY" : "SELL", type: p.type,
+      timeInForce: p.type === "LIMIT" ? req.timeInForce : "GTC", price: req.price ?? 0, origQty: qty,
+      origQuoteOrderQty: p.quoteOrderQty !== undefined ? Number(unitsToString(p.quoteOrderQty, 20)) : 0, executedQty: 0, cumQuote: 0, status: "NEW", time: t, updateTime: t,
+    };
+    this.byId.set(orderId, rec);
+    this.bySimId.set(simId, rec);
+    const previous = this.latestByClientId.get(rec.clientOrderId);
+    this.latestByClientId.set(rec.clientOrderId, rec);
+    this.held.set(simId, []);
+    const quoteQty = p.quoteOrderQty !== undefined ? Number(unitsToString(p.quoteOrderQty, 20)) : undefined;
+    const r = await this.venue.submit({ ...req, clientOrderId: simId, qty }, { postOnly: p.type === "LIMIT_MAKER", quoteQty });
+    const events = this.held.get(simId) ?? [];
+    this.held.delete(simId);
+    if (!r.ok) {
+      // like Binance, a rejected order is not kept
+      this.byId.delete(orderId);
+      this.bySimId.delete(simId);
+      if (previous) this.latestByClientId.set(rec.clientOrderId, previous);
+      else this.latestByClientId.delete(rec.clientOrderId);
+      return wireErrorOf(r.error, entry.filters.some((f) => f.filterType === "NOTIONAL"));
+    }
+    for (const e of events) this.onOrder(e);
+    const answersNow = p.respType === "ACK" || !this.holding || !isOpen(rec.status) || (req.type === "limit" && req.timeInForce === "GTC");
+    if (!answersNow) {
+      o.onHold?.();
+      await new Promise<void>((resolve) => this.waiting.set(orderId, resolve));
+      this.waiting.delete(orderId);
+    }
+    const transactTime = answersNow ? t : rec.updateTime;
+    return { status: 200, body: newOrderView(rec, p.respType, transactTime, this.trades.filter((x) => x.orderId === orderId)) };
+  }
+
+  /** The base quantity a quote amount buys at `ref`, on the LOT_SIZE (and MARKET_LOT_SIZE) step grid. */
+  private estimateQty(filters: readonly { filterType: string }[], quote: bigint, ref: bigint): number {
+    const unit = BigInt(10) ** BigInt(20);
+    let q = (quote * unit) / ref;
+    for (const f of filters as readonly Record<string, unknown>[]) {
+      if (f.filterType !== "LOT_SIZE" && f.filterType !== "MARKET_LOT_SIZE") continue;
+      const step = typeof f.stepSize === "string" ? (units(f.stepSize) ?? ZERO) : ZERO;
+      if (step > ZERO) q -= q % step;
+    }
+    return Number(unitsToString(q, 20));
+  }
+
+  private isOpenId(clientOrderId: string): boolean {
+    const rec = this.latestByClientId.get(clientOrderId);
+    return rec !== undefined && isOpen(rec.status);
+  }
+
+  private async commissionRates(symbol: string): Promise<Record<string, unknown>> {
+    const f = await this.venue.fees(symbol);
+    const rate = (bps: number) => dec(bps / 10_000);
+    return {
+      standardCommissionForOrder: { maker: rate(f.makerBps), taker: rate(f.takerBps) },
+      specialCommissionForOrder: { maker: dec(0), taker: dec(0) },
+      taxCommissionForOrder: { maker: dec(0), taker: dec(0) },
+      discount: { enabledForAccount: false, enabledForSymbol: false, discountAsset: "BNB", discount: dec(0) },
+    };
+  }
+
+  /** Binance lookup: orderId first (and origClientOrderId must then match it), else the newest order with that client id. */
   private find(symbol: string, orderId?: string, origClientOrderId?: string): OrderRecord | undefined {
-    const rec = origClientOrderId !== undefined ? this.byClientId.get(origClientOrderId) : orderId !== undefined ? this.byId.get(Number(orderId)) : undefined;
+    let rec: OrderRecord | undefined;
+    if (orderId !== undefined) {
+      rec = this.byId.get(Number(orderId));
+      if (rec && origClientOrderId !== undefined && rec.clientOrderId !== origClientOrderId) return undefined;
+    } else if (origClientOrderId !== undefined) rec = this.latestByClientId.get(origClientOrderId);
     return rec && rec.symbol === symbol ? rec : undefined;
   }
 
   query(symbol: string, orderId?: string, origClientOrderId?: string): Reply {
-    if (orderId === undefined && origClientOrderId === undefined) return wire.mandatory("orderId");
+    if (orderId === undefined && origClientOrderId === undefined) return wire.eitherParam("orderId", "origClientOrderId");
     const rec = this.find(symbol, orderId, origClientOrderId);
-    return rec ? { status: 200, body: this.view(rec, "RESULT") } : wire.noSuchOrder();
+    return rec ? { status: 200, body: queryView(rec) } : wire.noSuchOrder();
   }
 
-  async cancel(symbol: string, orderId?: string, origClientOrderId?: string): Promise<Reply> {
-    if (orderId === undefined && origClientOrderId === undefined) return wire.mandatory("orderId");
-    const rec = this.find(symbol, orderId, origClientOrderId);
-    if (!rec || (rec.status !== "NEW" && rec.status !== "PARTIALLY_FILLED")) return wire.unknownOrder();
-    const r = await this.venue.cancel(symbol, rec.clientOrderId);
-    if (!r.ok) return wireErrorOf(r.error, false);
-    return { status: 200, body: { ...this.view(rec, "RESULT"), origClientOrderId: rec.clientOrderId } };
+  async cancel(q: { symbol: string; orderId?: string; origClientOrderId?: string; newClientOrderId?: string; cancelRestrictions?: string }): Promise<Reply> {
+    if (q.orderId === undefined && q.origClientOrderId === undefined) return wire.eitherParam("orderId", "origClientOrderId");
+    if (q.cancelRestrictions !== undefined && q.cancelRestrictions !== "ONLY_NEW" && q.cancelRestrictions !== "ONLY_PARTIALLY_FILLED") return wire.badCancelRestrictions();
+    const rec = this.find(q.symbol, q.orderId, q.origClientOrderId);
+    if (!rec || !isOpen(rec.status)) return wire.unknownOrder();
+    if ((q.cancelRestrictions === "ONLY_NEW" && rec.status !== "NEW") || (q.cancelRestrictions === "ONLY_PARTIALLY_FILLED" && rec.status !== "PARTIALLY_FILLED")) return wire.cancelRestricted();
+    const cancelId = q.newClientOrderId ?? `replay-cancel-${++this.cancelSeq}`;
+    const before = rec.cancelClientId;
+    rec.cancelClientId = cancelId;
+    const r = await this.venue.cancel(q.symbol, rec.simId);
+    if (!r.ok) {
+      rec.cancelClientId = before;
+      return wireErrorOf(r.error, false);
+    }
+    return { status: 200, body: cancelView(rec, cancelId, this.now()) };
   }
 
   openOrders(symbol?: string): Reply {
-    const list = [...this.byId.values()].filter((o) => (o.status === "NEW" || o.status === "PARTIALLY_FILLED") && (symbol === undefined || o.symbol === symbol));
-    return { status: 200, body: list.map((o) => this.view(o, "RESULT")) };
+    const list = [...this.byId.values()].filter((o) => isOpen(o.status) && (symbol === undefined || o.symbol === symbol));
+    return { status: 200, body: list.map(queryView) };
   }
 
   myTrades(symbol: string, q: { orderId?: number; startTime?: number; endTime?: number; fromId?: number; limit: number }): Reply {
@@ -163,7 +219,7 @@ export class ReplayOrders {
     return {
       status: 200,
       body: out.slice(0, q.limit).map((t) => ({
-        symbol: t.symbol, id: t.id, orderId: t.orderId, orderListId: -1, price: dec(t.price), qty: dec(t.qty), quoteQty: dec(t.price * t.qty),
+        symbol: t.symbol, id: t.id, orderId: t.orderId, orderListId: -1, price: dec(t.price), qty: dec(t.qty), quoteQty: dec8(t.price * t.qty),
         commission: dec(t.commission), commissionAsset: t.commissionAsset, time: t.time, isBuyer: t.isBuyer, isMaker: t.isMaker, isBestMatch: true,
       })),
     };
@@ -180,24 +236,10 @@ export class ReplayOrders {
         commissionRates: { maker: rate(fees.makerBps), taker: rate(fees.takerBps), buyer: dec(0), seller: dec(0) },
         canTrade: true, canWithdraw: false, canDeposit: false, brokered: false, requireSelfTradePrevention: false, preventSor: false,
         updateTime: this.now(), accountType: "SPOT",
-        balances: balances.map((b) => ({ asset: b.asset, free: dec(b.free), locked: dec(b.locked) })),
+        balances: balances.map((b) => ({ asset: b.asset, free: dec8(b.free), locked: dec8(b.locked) })),
         permissions: ["SPOT"], uid: 1,
       },
     };
-  }
-
-  /** Order JSON as POST/GET /api/v3/order return it (ACK, RESULT or FULL). */
-  view(o: OrderRecord, kind: "ACK" | "RESULT" | "FULL"): Record<string, unknown> {
-    const ack = { symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, transactTime: o.updateTime };
-    if (kind === "ACK") return ack;
-    const result = {
-      ...ack, price: dec(o.price), origQty: dec(o.origQty), executedQty: dec(o.executedQty), origQuoteOrderQty: dec(0), cummulativeQuoteQty: dec(o.cumQuote),
-      status: o.status, timeInForce: o.timeInForce, type: o.type, side: o.side, time: o.time, updateTime: o.updateTime, workingTime: o.time,
-      selfTradePreventionMode: "NONE",
-    };
-    if (kind === "RESULT") return result;
-    const fills = this.trades.filter((t) => t.orderId === o.orderId).map((t) => ({ price: dec(t.price), qty: dec(t.qty), commission: dec(t.commission), commissionAsset: t.commissionAsset, tradeId: t.id }));
-    return { ...result, fills };
   }
 
   private onFill(f: Fill): void {
@@ -210,42 +252,31 @@ export class ReplayOrders {
   private onOrder(o: Order): void {
     const held = this.held.get(o.clientOrderId);
     if (held) return void held.push(o);
-    const rec = this.byClientId.get(o.clientOrderId);
+    const rec = this.bySimId.get(o.clientOrderId);
     if (!rec) return; // a rejected submission: answered as an error, never reported
     const fills = this.pendingFills.get(o.clientOrderId) ?? [];
     this.pendingFills.delete(o.clientOrderId);
     const before = rec.status;
     rec.status = STATUS[o.status];
     rec.updateTime = o.updatedTs;
+    rec.origQty = o.qty; // a quoteOrderQty order's quantity is set where it fills
     for (const f of fills) {
       const trade: TradeRecord = { id: ++this.tradeSeq, orderId: rec.orderId, symbol: rec.symbol, price: f.price, qty: f.qty, commission: f.fee, commissionAsset: f.feeAsset, time: f.ts, isBuyer: f.side === "buy", isMaker: f.liquidity === "maker" };
       this.trades.push(trade);
       rec.executedQty += f.qty;
       rec.cumQuote += f.qty * f.price;
-      this.emit(this.report(rec, "TRADE", f.ts, trade));
+      this.emit(executionReport(rec, "TRADE", this.now(), f.ts, trade));
     }
-    if (fills.length > 0) {
-      this.emitBalances();
-      return;
+    if (fills.length > 0) this.emitBalances();
+    else if (rec.status !== before || (before === "NEW" && o.status === "submitted")) {
+      const x = rec.status === "PARTIALLY_FILLED" || rec.status === "FILLED" || rec.status === "PENDING_CANCEL" ? undefined : rec.status;
+      if (x) this.emit(executionReport(rec, x, this.now(), o.updatedTs));
     }
-    if (rec.status === before && !(before === "NEW" && o.status === "submitted")) return;
-    const x = rec.status === "PARTIALLY_FILLED" || rec.status === "FILLED" ? undefined : rec.status === "PENDING_CANCEL" ? undefined : rec.status;
-    if (x) this.emit(this.report(rec, x, o.updatedTs));
-  }
-
-  private report(o: OrderRecord, x: string, ts: number, trade?: TradeRecord): Record<string, unknown> {
-    const canceled = x === "CANCELED";
-    return {
-      e: "executionReport", E: this.now(), s: o.symbol, c: canceled ? `replay-cancel-${++this.cancelSeq}` : o.clientOrderId, S: o.side, o: o.type, f: o.timeInForce,
-      q: dec(o.origQty), p: dec(o.price), P: dec(0), F: dec(0), g: -1, C: canceled ? o.clientOrderId : "", x, X: o.status, r: "NONE", i: o.orderId,
-      l: dec(trade?.qty ?? 0), z: dec(o.executedQty), L: dec(trade?.price ?? 0), n: dec(trade?.commission ?? 0), N: trade ? trade.commissionAsset : null,
-      T: ts, t: trade?.id ?? -1, I: 0, w: o.status === "NEW" || o.status === "PARTIALLY_FILLED", m: trade?.isMaker ?? false, M: false, O: o.time,
-      Z: dec(o.cumQuote), Y: dec(trade ? trade.qty * trade.price : 0), Q: dec(0), W: o.time, V: "NONE",
-    };
+    if (!isOpen(rec.status)) this.waiting.get(rec.orderId)?.();
   }
 
   private emitBalances(): void {
     const bs = this.venue.account.balances();
-    this.emit({ e: "outboundAccountPosition", E: this.now(), u: this.now(), B: bs.map((b) => ({ a: b.asset, f: dec(b.free), l: dec(b.locked) })) });
+    this.emit({ e: "outboundAccountPosition", E: this.now(), u: this.now(), B: bs.map((b) => ({ a: b.asset, f: dec8(b.free), l: dec8(b.locked) })) });
   }
 }

@@ -27,7 +27,8 @@ export interface HttpContext extends AuthContext {
 interface Route {
   security: Security;
   weight: (p: Record<string, string>) => number;
-  run: (p: Record<string, string>, ctx: HttpContext) => Reply | Promise<Reply>;
+  /** `onHold`: the answer waits for the replay (a MARKET/IOC/FOK order until its simulated fill). */
+  run: (p: Record<string, string>, ctx: HttpContext, onHold?: () => void) => Reply | Promise<Reply>;
 }
 
 const isWire = (r: Reply): r is WireError => "code" in r;
@@ -62,8 +63,8 @@ const ROUTES: Record<string, Route> = {
   },
   ...MARKET_ROUTES,
   "GET /api/v3/account": { security: "SIGNED", weight: () => 20, run: (p, c) => c.orders.account(p.omitZeroBalances === "true", c.symbols) },
-  "POST /api/v3/order": { security: "SIGNED", weight: () => 1, run: (p, c) => newOrder(p, c, false) },
-  "POST /api/v3/order/test": { security: "SIGNED", weight: () => 1, run: (p, c) => newOrder(p, c, true) },
+  "POST /api/v3/order": { security: "SIGNED", weight: () => 1, run: (p, c, onHold) => newOrder(p, c, false, onHold) },
+  "POST /api/v3/order/test": { security: "SIGNED", weight: (p) => (p.computeCommissionRates === "true" ? 20 : 1), run: (p, c) => newOrder(p, c, true) },
   "GET /api/v3/order": {
     security: "SIGNED",
     weight: () => 4,
@@ -77,7 +78,7 @@ const ROUTES: Record<string, Route> = {
     weight: () => 1,
     run: (p, c) => {
       const q = parsed(orderRefParams, p);
-      return q.ok ? c.orders.cancel(q.v.symbol, q.v.orderId, q.v.origClientOrderId) : q.e;
+      return q.ok ? c.orders.cancel(q.v) : q.e;
     },
   },
   "GET /api/v3/openOrders": { security: "SIGNED", weight: (p) => (p.symbol ? 6 : 80), run: (p, c) => c.orders.openOrders(p.symbol) },
@@ -97,13 +98,14 @@ const ROUTES: Record<string, Route> = {
   "DELETE /api/v3/userDataStream": { security: "API_KEY", weight: () => 2, run: (p, c) => (c.users.close(p.listenKey ?? "") ? { status: 200, body: {} } : wire.badListenKey()) },
 };
 
-async function newOrder(p: Record<string, string>, c: HttpContext, test: boolean): Promise<Reply> {
+async function newOrder(p: Record<string, string>, c: HttpContext, test: boolean, onHold?: () => void): Promise<Reply> {
   const q = parsed(newOrderParams, p);
   if (!q.ok) return q.e;
-  const r = orderRequestOf(q.v, () => c.orders.newClientOrderId());
+  const entry = c.info.symbol(q.v.symbol);
+  if (!entry) return wire.badSymbol();
+  const r = orderRequestOf(q.v, entry, () => c.orders.newClientOrderId());
   if (!r.ok) return r.error;
-  if (test) return c.info.symbol(r.value.req.symbol) ? { status: 200, body: {} } : wire.badSymbol();
-  return c.orders.newOrder(r.value.req, r.value.respType);
+  return c.orders.newOrder(r.value, { test, computeCommissionRates: q.v.computeCommissionRates === "true", onHold });
 }
 
 /** The REST side of the replay exchange: Binance spot paths, security, weights and error bodies. */
@@ -112,19 +114,26 @@ export function replayRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
   let used = 0;
   return (req, res) => {
     ctx.onRequest("start");
+    // a held answer stops counting as in flight: the replay must move on to fill it
+    let counted = true;
+    const release = (): void => {
+      if (!counted) return;
+      counted = false;
+      ctx.onRequest("end");
+    };
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      void serve(req, res, Buffer.concat(chunks).toString("utf8"))
+      void serve(req, res, Buffer.concat(chunks).toString("utf8"), release)
         .catch((e: unknown) => {
           ctx.logger.error({ err: (e as Error).message, url: req.url?.split("?")[0] }, "replay exchange request failed");
           send(res, 500, { code: -1000, msg: "An unknown error occurred while processing the request." });
         })
-        .finally(() => ctx.onRequest("end"));
+        .finally(release);
     });
   };
 
-  async function serve(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+  async function serve(req: IncomingMessage, res: ServerResponse, body: string, onHold: () => void): Promise<void> {
     const [path = "/", rawQuery = ""] = (req.url ?? "/").split("?", 2);
     const route = ROUTES[`${req.method} ${path}`];
     const params = paramsOf(new URLSearchParams(rawQuery), req.headers["content-type"]?.includes("json") ? "" : body);
@@ -135,7 +144,7 @@ export function replayRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
     if (!route) return reply(res, wire.notFound(path));
     const denied = authenticate(req, rawQuery, body, params, route.security, ctx);
     if (denied) return reply(res, denied);
-    reply(res, await route.run(params, ctx));
+    reply(res, await route.run(params, ctx, onHold));
   }
 }
 
@@ -147,11 +156,13 @@ export function routeSecurity(key: string): Security | undefined {
 /**
  * Runs one route ("POST /api/v3/order", ...) on already authenticated params, whatever transport
  * carried them (REST here, the WebSocket API elsewhere). Returns undefined for an unknown route.
+ * A new MARKET/IOC/FOK order's answer waits for its simulated fill: a transport that counts the
+ * request as in flight for the pacer passes `onHold` and stops counting it when called.
  */
-export async function runRoute(key: string, params: Record<string, string>, ctx: HttpContext): Promise<{ reply: Reply; weight: number } | undefined> {
+export async function runRoute(key: string, params: Record<string, string>, ctx: HttpContext, onHold?: () => void): Promise<{ reply: Reply; weight: number } | undefined> {
   const route = ROUTES[key];
   if (!route) return undefined;
-  return { reply: await route.run(params, ctx), weight: route.weight(params) };
+  return { reply: await route.run(params, ctx, onHold), weight: route.weight(params) };
 }
 
 function reply(res: ServerResponse, r: Reply): void {

@@ -133,7 +133,7 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
     for (const [symbol, bar] of emitted) market.publish(`${symbol.toLowerCase()}@kline_${cfg.timeframe}`, klineEvent(symbol, cfg.timeframe, tf, bar));
     users.sweep(simClock.now());
   };
-  const pacer = new ReplayPacer(bars.steps, processStep, { intervalMs: tf / cfg.speed, settleMs: cfg.settleMs, wallNow: () => wall.now() });
+  const pacer = new ReplayPacer(bars.steps, processStep, { intervalMs: tf / cfg.speed, settleMs: cfg.settleMs, wallNow: () => wall.now(), onPace: (running) => orders.setHolding(running) });
 
   const server = createServer(
     replayRequestHandler({
@@ -168,7 +168,10 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
   const wsUrl = `ws://127.0.0.1:${port}`;
   const startedWall = wall.now();
   const progress = (): ReplayProgress => ({ processed: pacer.processed, total: pacer.total, simNow: simClock.now(), ...orders.counts });
-  const done = pacer.done.then(() => ({ ...progress(), wallMs: wall.now() - startedWall }));
+  const done = pacer.done.then(() => {
+    orders.endOfReplay(); // orders waiting for a bar that will never come are answered as they stand
+    return { ...progress(), wallMs: wall.now() - startedWall };
+  });
   if (cfg.autoStart === true) pacer.resume();
   logger.info({ baseUrl, symbols: cfg.symbols, timeframe: cfg.timeframe, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars: bars.steps.length, speed: cfg.speed }, "replay exchange listening");
 
@@ -207,6 +210,8 @@ export async function startReplayExchange(options: StartReplayOptions): Promise<
     },
     close: async () => {
       pacer.close();
+      orders.endOfReplay();
+      await new Promise((r) => setImmediate(r)); // the answers just released reach their sockets first
       streams.stop();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -6,6 +6,8 @@ export interface PacerOptions {
   /** Wall ms the exchange waits after a bar and after the client's last request before the next bar. */
   settleMs: number;
   wallNow: () => number;
+  /** Told when pacing starts (true) or stops (false: paused, closed or finished). */
+  onPace?: (running: boolean) => void;
 }
 
 /**
@@ -55,8 +57,9 @@ export class ReplayPacer {
   }
 
   resume(): void {
-    if (this.closed) return;
+    if (this.closed || this.next >= this.steps.length) return;
     this.paused = false;
+    this.opts.onPace?.(true);
     if (!this.loopRunning) {
       // Pacing starts now: the first bar closes one interval after the start.
       this.lastEmit = this.opts.wallNow();
@@ -67,6 +70,7 @@ export class ReplayPacer {
 
   pause(): void {
     this.paused = true;
+    this.opts.onPace?.(false);
   }
 
   /** Processes up to n steps at once, ignoring the pace (the pacer must be paused). Returns how many. */
@@ -80,6 +84,7 @@ export class ReplayPacer {
   close(): void {
     this.closed = true;
     this.paused = true;
+    this.opts.onPace?.(false);
     this.wake?.();
     this.finish();
   }
@@ -88,7 +93,10 @@ export class ReplayPacer {
     if (this.next >= this.steps.length || this.closed) return false;
     this.process(this.steps[this.next++]!);
     this.lastEmit = this.opts.wallNow();
-    if (this.next >= this.steps.length) this.finish();
+    if (this.next >= this.steps.length) {
+      this.opts.onPace?.(false);
+      this.finish();
+    }
     return true;
   }
 

@@ -12,9 +12,11 @@ export const newOrderParams = z.looseObject({
   type: z.string(),
   timeInForce: z.string().optional(),
   quantity: z.string().optional(),
+  quoteOrderQty: z.string().optional(),
   price: z.string().optional(),
   newClientOrderId: z.string().optional(),
   newOrderRespType: z.enum(["ACK", "RESULT", "FULL"]).optional(),
+  computeCommissionRates: z.enum(["true", "false"]).optional(),
 });
 export type NewOrderParams = z.infer<typeof newOrderParams>;
 
@@ -22,6 +24,9 @@ export const orderRefParams = z.looseObject({
   symbol: z.string().min(1),
   orderId: z.string().regex(/^\d+$/).optional(),
   origClientOrderId: z.string().optional(),
+  /** DELETE only: the cancel's own client id, and ONLY_NEW / ONLY_PARTIALLY_FILLED. */
+  newClientOrderId: z.string().optional(),
+  cancelRestrictions: z.string().optional(),
 });
 
 export const klinesParams = z.looseObject({
