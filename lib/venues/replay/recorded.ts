@@ -29,17 +29,20 @@ export interface RecordedMarket {
 
 const LEVELS = 10;
 
-async function hasView(session: DataSession, name: string): Promise<boolean> {
-  return session.views.some((v) => v.name === name && v.files > 0);
+/** The columns of a view with files behind it (none when data/ has no such files). */
+async function columnsOf(session: DataSession, name: string): Promise<Set<string>> {
+  if (!session.views.some((v) => v.name === name && v.files > 0)) return new Set();
+  return new Set((await session.query(`SELECT column_name FROM (DESCRIBE ${name})`)).map((r) => String(r.column_name)));
 }
 
 /** Recorded book snapshots and trades of `symbol` with time in [from, to); undefined when data/ has none. */
 export async function loadRecorded(session: DataSession, venue: string, symbol: string, from: number, to: number): Promise<RecordedMarket | undefined> {
   const where = `venue = ${sqlStr(venue)} AND symbol = ${sqlStr(symbol)} AND ts_ms >= ${from} AND ts_ms < ${to}`;
   const out: RecordedMarket = { book: [], trades: [], aggTrades: [] };
-  if (await hasView(session, "book")) {
+  const bookCols = await columnsOf(session, "book");
+  if (bookCols.has("last_update_id")) {
     const cols = ["ts_ms", "last_update_id"];
-    for (let i = 1; i <= LEVELS; i++) cols.push(`bid_px_${i}`, `bid_qty_${i}`, `ask_px_${i}`, `ask_qty_${i}`);
+    for (let i = 1; i <= LEVELS; i++) for (const c of [`bid_px_${i}`, `bid_qty_${i}`, `ask_px_${i}`, `ask_qty_${i}`]) cols.push(bookCols.has(c) ? c : `NULL::DOUBLE AS ${c}`);
     const x = await session.queryColumns(`SELECT ${cols.join(", ")} FROM book WHERE kind = 'top10_1s' AND ${where} ORDER BY ts_ms`);
     for (let j = 0; j < x.ts_ms!.length; j++) {
       const snap: BookSnapshot = { ts: x.ts_ms![j]!, lastUpdateId: x.last_update_id![j]!, bids: [], asks: [] };
@@ -52,9 +55,11 @@ export async function loadRecorded(session: DataSession, venue: string, symbol: 
       out.book.push(snap);
     }
   }
-  if (await hasView(session, "trades")) {
+  const tradeCols = await columnsOf(session, "trades");
+  if (tradeCols.size > 0) {
+    const opt = (c: string): string => (tradeCols.has(c) ? `coalesce(${c}, -1)` : "-1");
     const x = await session.queryColumns(
-      `SELECT ts_ms, trade_id, price, qty, is_buyer_maker::DOUBLE AS m, coalesce(first_trade_id, -1) AS f, coalesce(last_trade_id, -1) AS l, (kind = 'aggtrade')::DOUBLE AS agg ` +
+      `SELECT ts_ms, trade_id, price, qty, is_buyer_maker::DOUBLE AS m, ${opt("first_trade_id")} AS f, ${opt("last_trade_id")} AS l, (kind = 'aggtrade')::DOUBLE AS agg ` +
         `FROM trades WHERE ${where} ORDER BY ts_ms, trade_id`,
     );
     for (let j = 0; j < x.ts_ms!.length; j++) {

@@ -152,7 +152,7 @@ describe("replay exchange protocol checks", () => {
       return [res.status, await res.json()];
     };
     expect(await get("/api/v3/klines?symbol=DOGEUSDT&interval=1m")).toEqual([400, { code: -1121, msg: "Invalid symbol." }]);
-    expect(await get("/api/v3/klines?symbol=BTCUSDT&interval=1h")).toEqual([400, { code: -1120, msg: "Invalid interval." }]);
+    expect(await get("/api/v3/klines?symbol=BTCUSDT&interval=1s")).toEqual([400, { code: -1120, msg: "Invalid interval." }]); // shorter than the replayed bars
     expect(await get("/api/v3/klines?interval=1m")).toEqual([400, { code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." }]);
     expect((await get("/api/v3/nope"))[0]).toBe(404);
   });
