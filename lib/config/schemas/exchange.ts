@@ -40,8 +40,19 @@ export const binanceExchangeSchema = z.strictObject({
   restBaseUrl: httpUrlSchema.optional(),
   /** Streams host, without /ws or /stream. */
   wsBaseUrl: wsUrlSchema.optional(),
+  /** WebSocket API endpoint (user data stream), e.g. wss://ws-api.binance.com:443/ws-api/v3. */
+  wsApiBaseUrl: wsUrlSchema.optional(),
   apiKey: secretSchema,
+  /** hmac | rsa | ed25519 (Ed25519 recommended; needed for session.logon). Default hmac. */
+  keyType: z.enum(["hmac", "rsa", "ed25519"]).optional(),
+  /** HMAC secret key, or the PEM private key text of an rsa/ed25519 key: `"${BINANCE_API_SECRET:-}"`. */
   apiSecret: secretSchema,
+  /** rsa/ed25519: path of the PEM private key file (instead of apiSecret). */
+  privateKeyPath: z.string().min(1).optional(),
+  /** Passphrase of an encrypted PEM private key: `"${BINANCE_KEY_PASSPHRASE:-}"`. */
+  privateKeyPassphrase: secretSchema,
+  /** User data stream authentication: auto (logon for Ed25519) | logon | signature. */
+  userStreamAuth: z.enum(["auto", "logon", "signature"]).optional(),
   recvWindowMs,
   ...common,
 });

@@ -27,7 +27,7 @@ export interface ReconnectingWsHandlers {
 }
 
 export interface ReconnectingWsOptions {
-  /** URL, or a function resolving one before each connection (e.g. to fetch a fresh listen key). */
+  /** URL, or a function resolving one before each connection (e.g. after waiting for a rate limit). */
   url: string | (() => string | Promise<string>);
   handlers: ReconnectingWsHandlers;
   /** Reconnect delays. Default { initialMs: 500, maxMs: 30 000, factor: 2, jitter: "full" }. */
@@ -40,6 +40,11 @@ export interface ReconnectingWsOptions {
   connectTimeoutMs?: number;
   /** Reconnect when nothing (message or pong) arrived for this long, ms. 0 = off. Default 0. */
   idleTimeoutMs?: number;
+  /**
+   * Reconnect (at once, no backoff) when a connection reaches this age, ms: for servers that cut
+   * connections after a fixed lifetime (Binance: 24 h). 0 = off. Default 0.
+   */
+  maxConnectionAgeMs?: number;
   /** Send a ping frame this often, ms (keeps NATs open, feeds idleTimeoutMs). 0 = off. Default 0. */
   pingIntervalMs?: number;
   headers?: Record<string, string>;
@@ -50,7 +55,7 @@ export interface ReconnectingWsOptions {
   label?: string;
   /** Extra query names to mask when logging the URL. */
   sensitiveKeys?: readonly string[];
-  /** Credential values to mask when logging the URL (e.g. a listen key in the path). */
+  /** Credential values to mask when logging the URL. */
   secrets?: () => readonly string[];
 }
 
@@ -68,6 +73,9 @@ export class ReconnectingWebSocket {
   private retryTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private ageTimer: NodeJS.Timeout | undefined;
+  /** The next reconnection skips the backoff delay (a planned switch, not a failure). */
+  private immediateNext = false;
   private firstOpen: { resolve(): void; reject(e: Error): void } | undefined;
   private readonly backoff: BackoffPolicy;
   private readonly log: LogSink;
@@ -99,9 +107,13 @@ export class ReconnectingWebSocket {
     return true;
   }
 
-  /** Drops the current connection and reconnects (after the backoff delay). */
-  reconnect(reason: string): void {
-    this.log.warn({ ws: this.opts.label, reason }, "websocket forced reconnect");
+  /**
+   * Drops the current connection and reconnects: after the backoff delay, or at once with
+   * `immediate` (the server announced a shutdown, or the connection reached its planned age).
+   */
+  reconnect(reason: string, opts: { immediate?: boolean } = {}): void {
+    this.log.warn({ ws: this.opts.label, reason, immediate: opts.immediate === true }, "websocket forced reconnect");
+    if (opts.immediate) this.immediateNext = true;
     this.ws?.terminate();
   }
 
@@ -155,6 +167,7 @@ export class ReconnectingWebSocket {
       this.failures = 0;
       this.touch();
       this.startPing(ws);
+      this.startAgeTimer();
       this.log.info({ ws: this.opts.label, url: this.safeUrl(url), connections: this.connections }, "websocket open");
       const first = this.firstOpen;
       this.firstOpen = undefined;
@@ -205,7 +218,8 @@ export class ReconnectingWebSocket {
 
   private scheduleRetry(): void {
     if (this.closed) return;
-    const delay = backoffDelay(Math.min(Math.max(0, this.drops - 1), 30), this.backoff, this.random);
+    const delay = this.immediateNext ? 0 : backoffDelay(Math.min(Math.max(0, this.drops - 1), 30), this.backoff, this.random);
+    this.immediateNext = false;
     this.log.info({ ws: this.opts.label, attempt: this.failures + 1, delayMs: delay }, "websocket reconnecting");
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
@@ -213,6 +227,11 @@ export class ReconnectingWebSocket {
   private startPing(ws: WebSocket): void {
     const every = this.opts.pingIntervalMs ?? 0;
     if (every > 0) this.pingTimer = setInterval(() => ws.readyState === WebSocket.OPEN && ws.ping(), every);
+  }
+
+  private startAgeTimer(): void {
+    const age = this.opts.maxConnectionAgeMs ?? 0;
+    if (age > 0) this.ageTimer = setTimeout(() => this.reconnect(`connection reached its maximum age of ${age} ms`, { immediate: true }), age);
   }
 
   private touch(): void {
@@ -225,7 +244,9 @@ export class ReconnectingWebSocket {
   private stopTimers(): void {
     clearInterval(this.pingTimer);
     clearTimeout(this.idleTimer);
+    clearTimeout(this.ageTimer);
     this.pingTimer = undefined;
     this.idleTimer = undefined;
+    this.ageTimer = undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Secret } from "../../infra/http/secret";
+import { BINANCE_KEY_TYPES, type RequestSigner } from "./sign";
 
 /** Which Binance API family a preset speaks: spot (/api/v3) or USD-M futures (/fapi). */
 export type BinanceProduct = "spot" | "usdm";
@@ -8,6 +9,8 @@ export interface BinancePreset {
   product: BinanceProduct;
   restBaseUrl?: string;
   wsBaseUrl?: string;
+  /** WebSocket API endpoint (user data stream). Spot only. */
+  wsApiBaseUrl?: string;
   /** Default REQUEST_WEIGHT limit per minute (exchangeInfo rateLimits). */
   weightLimitPerMinute: number;
   /** Max klines per request. */
@@ -17,11 +20,11 @@ export interface BinancePreset {
 
 /** Base URLs and limits per registry name. Spot numbers from rest-api.md; futures from the USD-M docs. */
 export const BINANCE_PRESETS: Record<string, BinancePreset> = {
-  binance: { product: "spot", restBaseUrl: "https://api.binance.com", wsBaseUrl: "wss://stream.binance.com:9443", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: true },
-  "binance-testnet": { product: "spot", restBaseUrl: "https://testnet.binance.vision", wsBaseUrl: "wss://stream.testnet.binance.vision", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: false },
+  binance: { product: "spot", restBaseUrl: "https://api.binance.com", wsBaseUrl: "wss://stream.binance.com:9443", wsApiBaseUrl: "wss://ws-api.binance.com:443/ws-api/v3", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: true },
+  "binance-testnet": { product: "spot", restBaseUrl: "https://testnet.binance.vision", wsBaseUrl: "wss://stream.testnet.binance.vision", wsApiBaseUrl: "wss://ws-api.testnet.binance.vision/ws-api/v3", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: false },
   "binance-futures": { product: "usdm", restBaseUrl: "https://fapi.binance.com", wsBaseUrl: "wss://fstream.binance.com", weightLimitPerMinute: 2400, klinePageLimit: 1500, realMoney: true },
   "binance-futures-testnet": { product: "usdm", restBaseUrl: "https://testnet.binancefuture.com", wsBaseUrl: "wss://stream.binancefuture.com", weightLimitPerMinute: 2400, klinePageLimit: 1500, realMoney: false },
-  /** The local replay exchange: base URLs come from startReplayExchange(). */
+  /** The local replay exchange: base URLs come from startReplayExchange(); the WebSocket API is <wsBaseUrl>/ws-api/v3. */
   replay: { product: "spot", weightLimitPerMinute: 6000, klinePageLimit: 1000, realMoney: false },
 };
 
@@ -46,10 +49,27 @@ export const binanceConfigSchema = z.strictObject({
   restBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** WebSocket streams base URL (without /ws or /stream). Default: the preset's. */
   wsBaseUrl: z.url({ protocol: /^wss?$/ }).optional(),
-  /** API key (X-MBX-APIKEY). Required for execution and fee lookup. */
+  /** WebSocket API endpoint for the user data stream. Default: the preset's (replay: <wsBaseUrl>/ws-api/v3). */
+  wsApiBaseUrl: z.url({ protocol: /^wss?$/ }).optional(),
+  /** API key (X-MBX-APIKEY / apiKey). Required for execution and fee lookup. */
   apiKey: secret.optional(),
-  /** API secret for HMAC-SHA256 request signing. */
+  /**
+   * Which kind of API key: hmac (secret key), rsa or ed25519 (private key). Default "hmac".
+   * Ed25519 is what Binance recommends, and the only type session.logon accepts.
+   */
+  keyType: z.enum(BINANCE_KEY_TYPES).default("hmac"),
+  /** hmac: the secret key. rsa/ed25519: the PEM private key text (e.g. from an env var), or use privateKeyPath. */
   apiSecret: secret.optional(),
+  /** rsa/ed25519: path of the PEM (PKCS#8) private key file, instead of apiSecret. */
+  privateKeyPath: z.string().min(1).optional(),
+  /** Passphrase of an encrypted PEM private key. */
+  privateKeyPassphrase: secret.optional(),
+  /**
+   * How the user data stream authenticates on the WebSocket API: "logon" (session.logon, then
+   * userDataStream.subscribe; Ed25519 keys only), "signature" (userDataStream.subscribe.signature,
+   * any key type), or "auto" = logon for Ed25519, signature otherwise. Default "auto".
+   */
+  userStreamAuth: z.enum(["auto", "logon", "signature"]).default("auto"),
   /** recvWindow sent with signed requests, ms (Binance max 60 000). Default 5000. */
   recvWindowMs: z.number().int().min(1).max(60_000).default(5000),
   /** Per-request timeout, ms. Default 10 000. */
@@ -72,8 +92,18 @@ export const binanceConfigSchema = z.strictObject({
   reconnect: z.strictObject({ initialMs: z.number().int().min(0).default(500), maxMs: z.number().int().min(0).default(30_000) }).prefault({}),
   /** Reconnect a stream that delivered nothing (not even a ping) for this long, ms. 0 = off. Default 90 000. */
   wsIdleTimeoutMs: z.number().int().min(0).default(90_000),
-  /** User data stream keep-alive period, ms (the listen key expires after 60 min). Default 1 800 000. */
-  listenKeyKeepAliveMs: z.number().int().positive().default(1_800_000),
+  /**
+   * Reconnect every stream before it is this old, ms: Binance closes connections at 24 h. The user
+   * data stream backfills over REST after the switch, the kline feed backfills bars. Default 85 800 000 (23 h 50 min).
+   */
+  wsMaxConnectionAgeMs: z.number().int().min(1000).max(86_400_000).default(85_800_000),
+  /** Removed: Binance retired the spot REST listen key on 2026-02-20. */
+  listenKeyKeepAliveMs: z
+    .unknown()
+    .refine((v) => v === undefined, {
+      message: "listenKeyKeepAliveMs is no longer supported: Binance retired the spot REST listen key on 2026-02-20 and user data now comes over the WebSocket API (remove listenKeyKeepAliveMs; see wsMaxConnectionAgeMs)",
+    })
+    .optional(),
   /** Response detail for new orders. Default "FULL" (fills included). */
   newOrderRespType: z.enum(["ACK", "RESULT", "FULL"]).default("FULL"),
   /** Quote asset used to report spot holdings as positions (BTC -> BTCUSDT). Default "USDT". */
@@ -88,11 +118,20 @@ export type BinanceConfigInput = z.input<typeof binanceConfigSchema>;
 export type BinanceConfig = z.output<typeof binanceConfigSchema>;
 
 /** Config plus everything resolved from the preset: what the adapter actually runs with. */
-export interface ResolvedBinanceConfig extends Omit<BinanceConfig, "restBaseUrl" | "wsBaseUrl" | "weightLimitPerMinute" | "klinePageLimit"> {
+export interface ResolvedBinanceConfig
+  extends Omit<BinanceConfig, "restBaseUrl" | "wsBaseUrl" | "wsApiBaseUrl" | "weightLimitPerMinute" | "klinePageLimit" | "listenKeyKeepAliveMs" | "privateKeyPath" | "privateKeyPassphrase"> {
   venue: string;
   product: BinanceProduct;
   restBaseUrl: string;
   wsBaseUrl: string;
+  /** Absent for products without a WebSocket API user data stream (USD-M here). */
+  wsApiBaseUrl?: string;
+  /** Signs REST and WebSocket API requests; absent without credentials. */
+  signer?: RequestSigner;
+  /** Values masked in every log line (credentials, the private key text). */
+  secretValues: readonly string[];
+  /** The user data stream's authentication, "auto" resolved. */
+  userStreamAuthResolved: "logon" | "signature";
   weightLimitPerMinute: number;
   klinePageLimit: number;
 }

@@ -12,7 +12,7 @@ import { serverTimeSchema } from "./schemas";
 import { signedQuery } from "./sign";
 import { TimeSync } from "./time-sync";
 
-/** Endpoint security types (rest-api.md): NONE, API key header only (listen keys), or SIGNED. */
+/** Endpoint security types (rest-api.md): NONE, API key header only, or SIGNED. */
 export type Security = "NONE" | "API_KEY" | "SIGNED";
 
 export interface RestCall {
@@ -68,18 +68,15 @@ export class BinanceRest {
   }
 
   get hasCredentials(): boolean {
-    return this.cfg.apiKey !== undefined && this.cfg.apiSecret !== undefined;
+    return this.cfg.apiKey !== undefined && this.cfg.signer !== undefined;
   }
 
-  /** Values that must never appear in logs or errors (credentials and live listen keys). */
+  /** Values that must never appear in logs or errors (credentials, the private key text). */
   secretValues(): string[] {
-    const out: string[] = [];
-    if (this.cfg.apiKey) out.push(this.cfg.apiKey.reveal());
-    if (this.cfg.apiSecret) out.push(this.cfg.apiSecret.reveal());
-    return out.concat(this.extraSecrets);
+    return [...this.cfg.secretValues, ...this.extraSecrets];
   }
 
-  /** Registers a value (e.g. a listen key) to be masked from now on. */
+  /** Registers a value to be masked from now on. */
   addSecret(value: string): void {
     if (this.extraSecrets.includes(value)) return;
     this.extraSecrets.push(value);
@@ -99,7 +96,7 @@ export class BinanceRest {
   /** Sends one logical request, retrying what is safe to retry. Throws VenueError on failure. */
   async call(c: RestCall): Promise<unknown> {
     if (c.security !== "NONE" && !this.hasCredentials) {
-      throw new VenueError("VENUE_AUTH", `${this.cfg.venue}: ${c.label} needs apiKey and apiSecret in the venue config`, { details: { venue: this.cfg.venue, endpoint: c.path } });
+      throw new VenueError("VENUE_AUTH", `${this.cfg.venue}: ${c.label} needs apiKey and apiSecret (or privateKeyPath) in the venue config`, { details: { venue: this.cfg.venue, endpoint: c.path } });
     }
     const endpoint = `${c.method} ${c.path}`;
     for (let attempt = 0; ; attempt++) {
@@ -110,7 +107,7 @@ export class BinanceRest {
       if (c.security === "SIGNED") {
         await this.timeSync.ensureFresh();
         timestamp = Math.round(this.timeSync.now());
-        query = signedQuery(c.params ?? {}, this.cfg.apiSecret!.reveal(), timestamp, this.cfg.recvWindowMs);
+        query = signedQuery(c.params ?? {}, this.cfg.signer!, timestamp, this.cfg.recvWindowMs);
       }
       const headers: Record<string, string> = c.security === "NONE" ? {} : { "X-MBX-APIKEY": this.cfg.apiKey!.reveal() };
       let res: HttpResponse;

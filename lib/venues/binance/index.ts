@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { ConfigError } from "../../core/errors";
 import type { VenueCapabilities, VenueDefinition, VenueDeps } from "../capabilities";
@@ -6,6 +7,7 @@ import { BinanceExchangeInfo } from "./exchange-info";
 import { BinanceExecution } from "./execution";
 import { BinanceRest } from "./http";
 import { BinanceMarketData } from "./market-data";
+import { createSigner, type RequestSigner } from "./sign";
 
 export { binanceConfigSchema, BINANCE_PRESETS } from "./config";
 export type { BinanceConfig, BinanceConfigInput, ResolvedBinanceConfig, BinanceProduct } from "./config";
@@ -13,9 +15,10 @@ export { BinanceMarketData } from "./market-data";
 export { BinanceExecution } from "./execution";
 export { BinanceExchangeInfo } from "./exchange-info";
 export { BinanceRest } from "./http";
-export { signPayload, signedQuery } from "./sign";
+export { signPayload, signedQuery, createSigner, wsApiPayload, BINANCE_KEY_TYPES } from "./sign";
+export type { BinanceKeyType, RequestSigner } from "./sign";
 
-/** Fills in the preset (base URLs, limits) for a registry name. */
+/** Fills in the preset (base URLs, limits) for a registry name, and loads the signing key. */
 export function resolveBinanceConfig(name: string, cfg: BinanceConfig): ResolvedBinanceConfig {
   const preset = BINANCE_PRESETS[name];
   if (!preset) throw new ConfigError(`unknown Binance venue "${name}" (known: ${Object.keys(BINANCE_PRESETS).join(", ")})`, { path: "venue" });
@@ -23,18 +26,53 @@ export function resolveBinanceConfig(name: string, cfg: BinanceConfig): Resolved
   const wsBaseUrl = cfg.wsBaseUrl ?? preset.wsBaseUrl;
   if (!restBaseUrl) throw new ConfigError(`venue ${name}: restBaseUrl is required`, { path: "restBaseUrl" });
   if (!wsBaseUrl) throw new ConfigError(`venue ${name}: wsBaseUrl is required`, { path: "wsBaseUrl" });
-  if ((cfg.apiKey === undefined) !== (cfg.apiSecret === undefined)) {
-    throw new ConfigError(`venue ${name}: set both apiKey and apiSecret, or neither`, { path: cfg.apiKey ? "apiSecret" : "apiKey" });
+  // The replay serves its WebSocket API on the streams port.
+  const wsApiBaseUrl = cfg.wsApiBaseUrl ?? preset.wsApiBaseUrl ?? (name === "replay" ? `${wsBaseUrl.replace(/\/+$/, "")}/ws-api/v3` : undefined);
+  const { signer, secretValues } = loadCredentials(name, cfg);
+  const { listenKeyKeepAliveMs: _gone, privateKeyPath: _path, privateKeyPassphrase: _pass, ...rest } = cfg;
+  const userStreamAuthResolved = cfg.userStreamAuth === "auto" ? (cfg.keyType === "ed25519" ? "logon" : "signature") : cfg.userStreamAuth;
+  if (userStreamAuthResolved === "logon" && cfg.keyType !== "ed25519") {
+    throw new ConfigError(`venue ${name}: userStreamAuth "logon" needs an Ed25519 key (session.logon accepts only Ed25519); keyType is ${cfg.keyType}`, { path: "userStreamAuth" });
   }
   return {
-    ...cfg,
+    ...rest,
     venue: name,
     product: preset.product,
     restBaseUrl,
     wsBaseUrl,
+    ...(wsApiBaseUrl !== undefined ? { wsApiBaseUrl } : {}),
+    ...(signer ? { signer } : {}),
+    secretValues,
+    userStreamAuthResolved,
     weightLimitPerMinute: cfg.weightLimitPerMinute ?? preset.weightLimitPerMinute,
     klinePageLimit: Math.min(cfg.klinePageLimit ?? preset.klinePageLimit, preset.klinePageLimit),
   };
+}
+
+/** The signer and the values to mask. The key text comes from apiSecret or privateKeyPath, never both. */
+function loadCredentials(name: string, cfg: BinanceConfig): { signer?: RequestSigner; secretValues: string[] } {
+  const secretValues = [cfg.apiKey, cfg.apiSecret, cfg.privateKeyPassphrase].filter((s) => s !== undefined).map((s) => s!.reveal());
+  if (cfg.privateKeyPath !== undefined && cfg.keyType === "hmac") throw new ConfigError(`venue ${name}: privateKeyPath is for rsa or ed25519 keys; keyType is hmac`, { path: "privateKeyPath" });
+  if (cfg.privateKeyPath !== undefined && cfg.apiSecret !== undefined) throw new ConfigError(`venue ${name}: set apiSecret or privateKeyPath, not both`, { path: "privateKeyPath" });
+  let keyText = cfg.apiSecret?.reveal();
+  let where = "apiSecret";
+  if (cfg.privateKeyPath !== undefined) {
+    where = "privateKeyPath";
+    try {
+      keyText = readFileSync(cfg.privateKeyPath, "utf8");
+    } catch (e) {
+      throw new ConfigError(`venue ${name}: cannot read the private key file ${cfg.privateKeyPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { path: "privateKeyPath" });
+    }
+    secretValues.push(keyText);
+  }
+  if ((cfg.apiKey === undefined) !== (keyText === undefined)) {
+    const missing = cfg.apiKey ? (cfg.keyType === "hmac" ? "apiSecret" : "apiSecret or privateKeyPath") : "apiKey";
+    throw new ConfigError(`venue ${name}: set both apiKey and ${cfg.keyType === "hmac" ? "apiSecret" : "a private key (apiSecret or privateKeyPath)"}, or neither`, { path: missing });
+  }
+  if (keyText === undefined) return { secretValues };
+  // Env vars often carry a PEM with literal \n; accept both forms.
+  const text = cfg.keyType === "hmac" ? keyText : keyText.replace(/\\n/g, "\n");
+  return { signer: createSigner(cfg.keyType, text, cfg.privateKeyPassphrase?.reveal(), where), secretValues };
 }
 
 /** The three ports of one Binance account, sharing one REST transport (clock offset, weight budget). */

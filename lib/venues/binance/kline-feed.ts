@@ -6,11 +6,13 @@ import type { VenueDeps } from "../capabilities";
 import type { BinanceRest } from "./http";
 import { barFromWsKline, decode, rawText } from "./parse";
 import { wsKlineSchema } from "./schemas";
-import { combinedStreamUrl, isControlReply, klineStreamName, openBinanceSocket, parseFrame, unwrapMarketFrame } from "./ws";
+import { combinedStreamUrl, eventType, isControlReply, klineStreamName, openBinanceSocket, parseFrame, unwrapMarketFrame } from "./ws";
 
 /**
  * One kline subscription. Frames are handled strictly in arrival order through a promise chain, so a
- * REST backfill finishes before any later live bar is emitted.
+ * REST backfill finishes before any later live bar is emitted. A serverShutdown event and the
+ * connection's planned maximum age (wsMaxConnectionAgeMs, before Binance's 24 h cut) reconnect at
+ * once; bars closed in between are backfilled.
  */
 export class KlineFeed implements Subscription {
   private readonly last = new Map<string, number>();
@@ -92,6 +94,11 @@ export class KlineFeed implements Subscription {
     try {
       const frame = unwrapMarketFrame(parseFrame(text, "kline stream"));
       if (isControlReply(frame)) return;
+      if (eventType(frame) === "serverShutdown") {
+        // web-socket-streams.md: reconnect as soon as possible; the open handler backfills any gap.
+        this.socket.reconnect("serverShutdown event", { immediate: true });
+        return;
+      }
       k = decode(wsKlineSchema, frame, "kline event");
     } catch (e) {
       this.report(e);

@@ -103,7 +103,6 @@ export const myTradeSchema = z.looseObject({
 });
 export const myTradesSchema = z.array(myTradeSchema);
 
-export const listenKeySchema = z.object({ listenKey: z.string().min(1) });
 
 /** <symbol>@kline_<interval> stream event. */
 export const wsKlineSchema = z.looseObject({
@@ -165,8 +164,6 @@ export const accountPositionSchema = z.looseObject({
 });
 
 export const userEventSchema = z.looseObject({ e: z.string(), E: ms.optional() });
-/** User data events arrive bare on /ws/<listenKey>, or wrapped as { subscriptionId, event } (WebSocket API subscriptions). */
-export const userEnvelopeSchema = z.looseObject({ subscriptionId: z.number().optional(), event: z.unknown() });
 
 export type RawKlineRow = z.infer<typeof klineRowSchema>;
 export type RawSymbolInfo = z.infer<typeof symbolInfoSchema>;

@@ -4,7 +4,7 @@ import { ReconnectingWebSocket, type ReconnectingWsHandlers } from "../../infra/
 import type { VenueDeps } from "../capabilities";
 import type { ResolvedBinanceConfig } from "./config";
 import { decode, rawText } from "./parse";
-import { combinedEnvelopeSchema, userEnvelopeSchema } from "./schemas";
+import { combinedEnvelopeSchema } from "./schemas";
 
 /** Stream name for closed and updating klines: `btcusdt@kline_1m` (web-socket-streams.md). */
 export function klineStreamName(symbol: string, tf: Timeframe): string {
@@ -14,11 +14,6 @@ export function klineStreamName(symbol: string, tf: Timeframe): string {
 /** Combined stream URL: events arrive as { stream, data }. */
 export function combinedStreamUrl(wsBaseUrl: string, streams: readonly string[]): string {
   return `${wsBaseUrl.replace(/\/+$/, "")}/stream?streams=${streams.join("/")}`;
-}
-
-/** Raw stream URL for a user data stream listen key. */
-export function userStreamUrl(wsBaseUrl: string, listenKey: string): string {
-  return `${wsBaseUrl.replace(/\/+$/, "")}/ws/${listenKey}`;
 }
 
 /** Parses a frame's JSON; malformed JSON is a PARSE_ERROR carrying the raw frame. */
@@ -36,11 +31,10 @@ export function unwrapMarketFrame(frame: unknown): unknown {
   return frame;
 }
 
-/** Unwraps a user-data frame: bare events, { stream, data } and the { subscriptionId, event } form. */
-export function unwrapUserFrame(frame: unknown): unknown {
-  const inner = unwrapMarketFrame(frame);
-  if (inner !== null && typeof inner === "object" && "event" in inner && !("e" in inner)) return decode(userEnvelopeSchema, inner, "user data envelope").event;
-  return inner;
+/** The event type (`e`) of an unwrapped event, when it has one. */
+export function eventType(frame: unknown): string | undefined {
+  const e = frame !== null && typeof frame === "object" ? (frame as { e?: unknown }).e : undefined;
+  return typeof e === "string" ? e : undefined;
 }
 
 /** True for the `{ result: null, id }` acknowledgements of SUBSCRIBE requests. */
@@ -56,6 +50,7 @@ export function openBinanceSocket(
   url: string | (() => Promise<string>),
   handlers: ReconnectingWsHandlers,
   secrets: () => readonly string[],
+  opts: { maxConnectionAgeMs?: number } = {},
 ): ReconnectingWebSocket {
   const rng = deps.rng;
   return new ReconnectingWebSocket({
@@ -64,6 +59,8 @@ export function openBinanceSocket(
     label: `${cfg.venue}:${label}`,
     backoff: { initialMs: cfg.reconnect.initialMs, maxMs: cfg.reconnect.maxMs, factor: 2, jitter: "full" },
     idleTimeoutMs: cfg.wsIdleTimeoutMs,
+    // Binance closes every connection at 24 h: switch before that, on our schedule.
+    maxConnectionAgeMs: opts.maxConnectionAgeMs ?? cfg.wsMaxConnectionAgeMs,
     // The first connection fails fast (a wrong URL or no network is reported); once up, reconnect forever.
     maxInitialAttempts: cfg.maxRetries + 1,
     connectTimeoutMs: cfg.timeoutMs,

@@ -93,6 +93,31 @@ describe("ReconnectingWebSocket", () => {
     expect(opens.slice(0, 2)).toEqual([1, 2]);
   });
 
+  it("replaces a connection that reaches maxConnectionAgeMs at once, without the backoff delay", async () => {
+    const url = await startServer(() => undefined);
+    const opens: number[] = [];
+    const slow = { initialMs: 20_000, maxMs: 20_000, factor: 2, jitter: "none" as const };
+    const c = new ReconnectingWebSocket({ url, backoff: slow, maxConnectionAgeMs: 100, handlers: { onMessage: () => undefined, onOpen: (i) => opens.push(i.connections) } });
+    clients.push(c);
+    await c.start();
+    await until(() => opens.length >= 3, 3000);
+    expect(opens.slice(0, 3)).toEqual([1, 2, 3]);
+  });
+
+  it("reconnects at once when asked for an immediate reconnect, and after the backoff otherwise", async () => {
+    const url = await startServer(() => undefined);
+    const opens: number[] = [];
+    const slow = { initialMs: 20_000, maxMs: 20_000, factor: 2, jitter: "none" as const };
+    const c = new ReconnectingWebSocket({ url, backoff: slow, handlers: { onMessage: () => undefined, onOpen: (i) => opens.push(i.connections) } });
+    clients.push(c);
+    await c.start();
+    c.reconnect("server shutting down", { immediate: true });
+    await until(() => opens.length === 2, 3000);
+    c.reconnect("stale");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(opens).toEqual([1, 2]);
+  });
+
   it("fails the first connection after maxInitialAttempts but keeps reconnecting later", async () => {
     const url = await startServer(() => undefined);
     await new Promise((r) => wss!.close(r));

@@ -145,11 +145,11 @@ describe("Binance user data stream", () => {
     return { orders, fills, errors, states };
   }
 
-  it("creates a listen key, applies duplicate and out-of-order events once, and never moves an order backwards", async () => {
+  it("subscribes over the WebSocket API, applies duplicate and out-of-order events once, and never moves an order backwards", async () => {
     h = await setup();
     const { orders, fills } = await listen(h);
-    expect(h.server.listenKeyOps.map((o) => o.split(" ")[0])).toEqual(["create"]);
-    h.server.pushUserEvent({ subscriptionId: 0, event: report({}) });
+    expect(h.server.wsApi.requests.map((r) => r.method)).toEqual(["userDataStream.subscribe.signature"]);
+    h.server.pushUserEvent(report({}));
     h.server.pushUserEvent(trade(2, "0.6", "1.0", "FILLED", T0 + 2)); // arrives before the first partial
     h.server.pushUserEvent(trade(1, "0.4", "0.4", "PARTIALLY_FILLED", T0 + 1));
     h.server.pushUserEvent(trade(2, "0.6", "1.0", "FILLED", T0 + 2)); // duplicate
@@ -179,7 +179,7 @@ describe("Binance user data stream", () => {
     expect(orders[0]!.order.clientOrderId).toBe("u-2");
   });
 
-  it("after a reconnect, recovers fills missed while disconnected from myTrades, once", async () => {
+  it("after a dropped connection, subscribes again and recovers a fill made during the gap from myTrades, once", async () => {
     h = await setup();
     const { fills, states } = await listen(h);
     const r = await exec(h).submit(limit("u-3", 90)); // rests
@@ -191,21 +191,10 @@ describe("Binance user data stream", () => {
     Object.assign(o, { status: "FILLED", executedQty: "0.25000000", cummulativeQuoteQty: "22.50000000", updateTime: h.server.serverNow() });
     h.server.trades.push({ symbol: "BTCUSDT", id: 9001, orderId: o.orderId, price: "90.00000000", qty: "0.25000000", commission: "0.0225", commissionAsset: "USDT", time: h.server.serverNow(), isBuyer: true, isMaker: true });
     await until(() => states.includes("reconnected") && fills.length === 1, "reconciled fill");
+    expect(h.server.wsApi.requests.filter((q) => q.method === "userDataStream.subscribe.signature").length).toBe(2);
     expect(fills[0]!.fill).toMatchObject({ clientOrderId: "u-3", tradeId: "9001", qty: 0.25, price: 90, requestedPrice: 90, slippageCost: 0, liquidity: "maker" });
     h.server.pushUserEvent(trade(9001, "0.25", "0.25", "FILLED", T0)); // the stream's late copy
     await new Promise((r2) => setTimeout(r2, 50));
     expect(fills.length).toBe(1);
-  });
-
-  it("renews the listen key when the venue says it expired, and closes it on unsubscribe", async () => {
-    h = await setup();
-    const { states } = await listen(h);
-    h.server.pushUserEvent({ e: "listenKeyExpired", E: T0, listenKey: "x" });
-    // the venue sees the new connection before the adapter reports it: wait for both
-    await until(() => h!.server.listenKeyOps.filter((o) => o.startsWith("create")).length === 2 && h!.server.userConnections === 1 && states.includes("reconnected"), "new key");
-    await sub!.close();
-    sub = undefined;
-    expect(h.server.listenKeyOps.map((o) => o.split(" ")[0])).toEqual(["create", "create", "close"]);
-    expect(states).toContain("reconnected");
   });
 });

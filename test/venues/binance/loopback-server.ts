@@ -1,14 +1,14 @@
-import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Bar } from "../../../lib/core/bar";
 import type { Clock } from "../../../lib/core/clock";
 import { exchangeInfoPayload, fixture } from "./fixtures";
+import { LoopbackWsApi, verifySignature, type LoopbackAccount } from "./loopback-ws-api";
 
 /**
  * A loopback server speaking the documented Binance spot REST + WebSocket protocol (and the USD-M
- * market-data paths), for adapter tests. State is in memory; faults are injected per request.
+ * market-data paths), with the WebSocket API's user data stream at /ws-api/v3, for adapter tests. State is in memory; faults are injected per request.
  */
 export type Fault =
   | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
@@ -57,7 +57,12 @@ export interface ServerTrade {
 export interface LoopbackOptions {
   clock: Clock;
   apiKey: string;
-  apiSecret: string;
+  /** HMAC secret (keyType hmac). */
+  apiSecret?: string;
+  /** Key type of the account. Default "hmac". */
+  keyType?: LoopbackAccount["keyType"];
+  /** Registered public key (PEM) for rsa and ed25519 accounts. */
+  publicKeyPem?: string;
   /** Klines per `${symbol}:${interval}`. */
   bars?: Record<string, Bar[]>;
   /** Market orders fill here. Default 100. */
@@ -78,7 +83,8 @@ export class BinanceLoopback {
   /** Every order the venue accepted, in order (a duplicate client id would show up twice here). */
   readonly created: ServerOrder[] = [];
   readonly trades: ServerTrade[] = [];
-  readonly listenKeyOps: string[] = [];
+  /** The WebSocket API (/ws-api/v3): user data subscriptions. */
+  readonly wsApi: LoopbackWsApi;
   /** Venue clock = test clock + this (ms). */
   serverOffsetMs = 0;
   /** When set, reported in X-MBX-USED-WEIGHT-1M instead of the real count. */
@@ -89,10 +95,8 @@ export class BinanceLoopback {
   private faults: FaultRule[] = [];
   private orderSeq = 1000;
   private tradeSeq = 5000;
-  private listenKeySeq = 0;
-  private readonly listenKeys = new Set<string>();
+  private readonly account: LoopbackAccount;
   private readonly klineSockets = new Map<WebSocket, Set<string>>();
-  private readonly userSockets = new Map<WebSocket, string>();
   private readonly hung: ServerResponse[] = [];
   private server!: Server;
   private wss!: WebSocketServer;
@@ -101,6 +105,8 @@ export class BinanceLoopback {
 
   constructor(private readonly opts: LoopbackOptions) {
     this.fillPrice = opts.fillPrice ?? 100;
+    this.account = { apiKey: opts.apiKey, keyType: opts.keyType ?? "hmac", secret: opts.apiSecret, publicKeyPem: opts.publicKeyPem };
+    this.wsApi = new LoopbackWsApi(this.account, () => this.serverNow());
   }
 
   serverNow(): number {
@@ -142,9 +148,8 @@ export class BinanceLoopback {
     if (url.pathname === "/stream") {
       this.klineSockets.set(ws, new Set((url.searchParams.get("streams") ?? "").split("/")));
       ws.on("close", () => this.klineSockets.delete(ws));
-    } else if (url.pathname.startsWith("/ws/") && this.listenKeys.has(url.pathname.slice(4))) {
-      this.userSockets.set(ws, url.pathname.slice(4));
-      ws.on("close", () => this.userSockets.delete(ws));
+    } else if (url.pathname === "/ws-api/v3") {
+      this.wsApi.attach(ws);
     } else {
       ws.close(1008, "unknown stream");
     }
@@ -154,8 +159,9 @@ export class BinanceLoopback {
     return this.klineSockets.size;
   }
 
+  /** Active user data subscriptions on the WebSocket API. */
   get userConnections(): number {
-    return this.userSockets.size;
+    return this.wsApi.subscriptions;
   }
 
   /** Sends a kline event (docs payload shape) to sockets subscribed to its stream. */
@@ -181,15 +187,16 @@ export class BinanceLoopback {
   }
 
   sendUserRaw(text: string): void {
-    for (const ws of this.userSockets.keys()) ws.send(text);
+    this.wsApi.sendRaw(text);
   }
 
+  /** A user data event, delivered as { subscriptionId, event } on each subscription. */
   pushUserEvent(event: unknown): void {
-    this.sendUserRaw(JSON.stringify(event));
+    this.wsApi.pushEvent(event);
   }
 
   dropUserSockets(): void {
-    for (const ws of this.userSockets.keys()) ws.terminate();
+    this.wsApi.drop();
   }
 
   // ---- REST side ------------------------------------------------------------------------------
@@ -236,13 +243,12 @@ export class BinanceLoopback {
   }
 
   private security(path: string, method: string): "NONE" | "API_KEY" | "SIGNED" {
-    if (path === "/api/v3/userDataStream") return "API_KEY";
     if (["/api/v3/account", "/api/v3/order", "/api/v3/openOrders", "/api/v3/myTrades"].includes(path)) return "SIGNED";
     void method;
     return "NONE";
   }
 
-  /** Checks X-MBX-APIKEY, the HMAC signature over the raw query, and timestamp/recvWindow (rest-api.md). */
+  /** Checks X-MBX-APIKEY, the signature over the raw (percent-encoded) query, and timestamp/recvWindow (rest-api.md). */
   private authenticate(req: IncomingMessage, url: URL, res: ServerResponse): "ok" | "rejected" {
     const sec = this.security(url.pathname, req.method ?? "GET");
     if (sec === "NONE") return "ok";
@@ -255,7 +261,7 @@ export class BinanceLoopback {
     const at = raw.lastIndexOf("&signature=");
     const payload = at < 0 ? raw : raw.slice(0, at);
     const sig = at < 0 ? "" : raw.slice(at + "&signature=".length);
-    if (createHmac("sha256", this.opts.apiSecret).update(payload).digest("hex") !== sig.toLowerCase()) {
+    if (!verifySignature(this.account, payload, decodeURIComponent(sig))) {
       err(res, 400, -1022, "Signature for this request is not valid.");
       return "rejected";
     }
@@ -294,20 +300,6 @@ export class BinanceLoopback {
         return { status: 200, body: [...this.orders.values()].filter((o) => ["NEW", "PARTIALLY_FILLED"].includes(o.status) && (!q.get("symbol") || o.symbol === q.get("symbol"))).map((o) => this.orderView(o, "RESULT")) };
       case "GET /api/v3/myTrades":
         return { status: 200, body: this.myTrades(q) };
-      case "POST /api/v3/userDataStream": {
-        const k = `listenKey${++this.listenKeySeq}abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMN`;
-        this.listenKeys.add(k);
-        this.listenKeyOps.push(`create ${k}`);
-        return { status: 200, body: { listenKey: k } };
-      }
-      case "PUT /api/v3/userDataStream":
-      case "DELETE /api/v3/userDataStream": {
-        const k = q.get("listenKey") ?? "";
-        if (!this.listenKeys.has(k)) return { status: 400, body: { code: -1125, msg: "This listenKey does not exist." } };
-        this.listenKeyOps.push(`${method === "PUT" ? "keepalive" : "close"} ${k}`);
-        if (method === "DELETE") this.listenKeys.delete(k);
-        return { status: 200, body: {} };
-      }
       default:
         return { status: 404, body: { code: -1000, msg: `no route ${key}` } };
     }

@@ -104,6 +104,31 @@ describe("Binance kline stream", () => {
     expect(conns[2]!.gapFrom).toBe(T0 + 11 * MIN);
   });
 
+  it("reconnects at once on a serverShutdown event (no backoff) and backfills the bars closed meanwhile", async () => {
+    const series = makeBars(T0, 30);
+    // A 20 s backoff: only an immediate reconnect can happen within the test.
+    h = await setup({ bars: { "BTCUSDT:1m": series }, now: T0 + 11 * MIN, cfg: { reconnect: { initialMs: 20_000, maxMs: 20_000 } } });
+    const { bars, conns } = await subscribe(h);
+    await until(() => h!.server.klineConnections === 1, "stream connection");
+    h.server.pushKline("BTCUSDT", "1m", series[10]!, true);
+    await until(() => bars.length === 1, "first bar");
+    h.clock.advance(2 * MIN);
+    // web-socket-streams.md "Server Shutdown", combined-stream form
+    h.server.sendKlineRaw(JSON.stringify({ stream: "!serverShutdown", data: { e: "serverShutdown", E: T0 + 13 * MIN } }));
+    await until(() => conns.some((c) => c.state === "reconnected") && bars.length === 3, "reconnect and backfill", 3000);
+    expect(bars.map((b) => (b.bar.ts - T0) / MIN)).toEqual([10, 11, 12]);
+    expect(h.server.klineConnections).toBe(1);
+  });
+
+  it("reconnects before the venue's 24 h limit when the connection reaches wsMaxConnectionAgeMs", async () => {
+    const series = makeBars(T0, 30);
+    h = await setup({ bars: { "BTCUSDT:1m": series }, now: T0 + 11 * MIN, cfg: { wsMaxConnectionAgeMs: 1000, reconnect: { initialMs: 20_000, maxMs: 20_000 } } });
+    const { conns } = await subscribe(h);
+    await until(() => conns.some((c) => c.state === "reconnected"), "planned reconnect", 4000);
+    expect(conns.map((c) => c.state).slice(0, 3)).toEqual(["connected", "disconnected", "reconnected"]);
+    expect(h.logs.some((l) => String(l.obj.reason ?? "").includes("maximum age"))).toBe(true);
+  });
+
   it("joins warm-up history and the stream without a gap when told the last bar the caller has", async () => {
     const series = makeBars(T0, 30);
     h = await setup({ bars: { "BTCUSDT:1m": series }, now: T0 + 12 * MIN + 10_000 });

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { VenueError } from "../../../lib/core/errors";
 import { barFromKlineRow, barFromWsKline, decode, decimalsOf, fillFromExecutionReport, fillFromOrderFill, formatDecimal, instrumentFromSymbol, orderFromRaw, balancesFromAccount } from "../../../lib/venues/binance/parse";
 import { accountSchema, executionReportSchema, exchangeInfoSchema, klinesSchema, openOrdersSchema, orderSchema, wsKlineSchema } from "../../../lib/venues/binance/schemas";
-import { unwrapUserFrame } from "../../../lib/venues/binance/ws";
 import { exchangeInfoPayload, fixture } from "./fixtures";
 
 describe("parsing documented Binance payloads", () => {
@@ -77,8 +76,8 @@ describe("parsing documented Binance payloads", () => {
     ]);
   });
 
-  it("unwraps the { subscriptionId, event } envelope of the docs executionReport", () => {
-    const e = decode(executionReportSchema, unwrapUserFrame(fixture("ws_executionReport_docs")), "executionReport");
+  it("parses the docs executionReport (the event of its { subscriptionId, event } envelope)", () => {
+    const e = decode(executionReportSchema, fixture<{ subscriptionId: number; event: unknown }>("ws_executionReport_docs").event, "executionReport");
     expect(e).toMatchObject({ s: "ETHBTC", c: "mUvoqJxFIILMdfAW5iGSOW", x: "NEW", X: "NEW", i: 4293153 });
     const trade = { ...e, x: "TRADE", X: "FILLED" as const, l: "1.00000000", z: "1.00000000", L: "0.10264410", n: "0.00100000", N: "ETH", t: 77, m: true };
     const f = fillFromExecutionReport(trade, { instrument: { baseAsset: "ETH", quoteAsset: "BTC" }, requestedPrice: 0.1, submittedTs: 1499405658600 });
