@@ -1,7 +1,7 @@
 import { Spot, SpotRestAPI, SpotWebsocketAPI, SpotWebsocketStreams } from "@binance/spot";
 import { afterAll, beforeAll, expect, vi } from "vitest";
 import type { ReplayExchange } from "../../lib/venues/replay/index";
-import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, missingDocFields, onTick, parquetBar, parquetBars, settle, startReplay, stepUntil, waitFor } from "./harness";
+import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, missingDocFields, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil, waitFor } from "./harness";
 import { conformanceSuite } from "./scenarios";
 
 let ex: ReplayExchange;
@@ -139,11 +139,11 @@ conformanceSuite("@binance/spot", {
     expect(await rejection(sent)).toEqual({ code: -1013, msg: "Filter failure: PRICE_FILTER" });
   },
   "market-order-full": async () => {
-    const placing = rest().newOrder({
+    const placed = await whileRunning(ex, () => rest().newOrder({
       symbol: SYMBOL, side: SpotRestAPI.NewOrderSideEnum.BUY, type: SpotRestAPI.NewOrderTypeEnum.MARKET, quantity: ORDERS.qty,
       newOrderRespType: SpotRestAPI.NewOrderNewOrderRespTypeEnum.FULL,
-    });
-    const o = await (await settle(ex, placing)).data();
+    }));
+    const o = await placed.data();
     expect([o.status, o.type, num(o.executedQty)]).toEqual(["FILLED", "MARKET", ORDERS.qty]);
     const fills = (o.fills ?? []).map((f) => ({ price: num(f.price), qty: num(f.qty), tradeId: f.tradeId! }));
     expect(fills.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import ccxt from "ccxt";
 import { afterAll, beforeAll, expect } from "vitest";
 import type { ReplayExchange } from "../../lib/venues/replay/index";
-import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, onTick, parquetBar, parquetBars, settle, startReplay, stepUntil } from "./harness";
+import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil } from "./harness";
 import { conformanceSuite } from "./scenarios";
 
 type Binance = InstanceType<typeof ccxt.pro.binance>;
@@ -111,7 +111,7 @@ conformanceSuite("ccxt", {
   "market-order-full": async () => {
     // ccxt asks for newOrderRespType FULL on market orders (options.newOrderRespType.market)
     expect((cx.options as { newOrderRespType: Record<string, string> }).newOrderRespType.market).toBe("FULL");
-    const o = await settle(ex, cx.createOrder(PAIR, "market", "buy", ORDERS.qty));
+    const o = await whileRunning(ex, () => cx.createOrder(PAIR, "market", "buy", ORDERS.qty));
     const info = o.info as { status: string; fills?: { price: string; qty: string }[] };
     expect([info.status, o.status, o.filled]).toEqual(["FILLED", "closed", ORDERS.qty]);
     const fills = (info.fills ?? []).map((f) => ({ price: Number(f.price), qty: Number(f.qty) }));

@@ -31,17 +31,18 @@ export function startReplay(): Promise<ReplayExchange> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Awaits a request the replay holds until a later bar (a MARKET order answers with its fills once the
- * simulator filled it at the next bar): steps the paused replay one bar at a time while it is pending.
+ * Sends a request the replay answers only once a later bar filled it (a MARKET order answers FILLED with
+ * its fills, as Binance's matching engine does at once): the replay holds such answers only while it runs
+ * by itself (a paused replay could never reach the fill, so it answers at once), so it runs from just
+ * before the request until the answer is in, then pauses again.
  */
-export async function settle<T>(ex: ReplayExchange, pending: Promise<T>, maxSteps = 3): Promise<T> {
-  let done = false;
-  void pending.then(() => (done = true), () => (done = true));
-  for (let i = 0; i < maxSteps && !done; i++) {
-    await sleep(60);
-    if (!done) await ex.step(1);
+export async function whileRunning<T>(ex: ReplayExchange, send: () => Promise<T>): Promise<T> {
+  ex.resume();
+  try {
+    return await send();
+  } finally {
+    ex.pause();
   }
-  return pending;
 }
 
 /** Steps the replay (one bar per round) until `cond` holds; fails naming `what` after `maxSteps`. */

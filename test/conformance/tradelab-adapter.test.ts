@@ -4,7 +4,7 @@ import type { Order } from "../../lib/core/order";
 import type { Subscription } from "../../lib/core/ports/market-data.port";
 import { createVenueAdapters, type VenueAdapters } from "../../lib/venues/registry";
 import type { ReplayExchange } from "../../lib/venues/replay/index";
-import { FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, onTick, parquetBar, parquetBars, settle, startReplay, stepUntil, waitFor } from "./harness";
+import { FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil, waitFor } from "./harness";
 import { conformanceSuite } from "./scenarios";
 
 let ex: ReplayExchange;
@@ -72,7 +72,7 @@ conformanceSuite("tradelab binance adapter", {
   },
   "market-order-full": async () => {
     const id = cid("market");
-    const o = ok(await settle(ex, ad.execution!.submit({ clientOrderId: id, symbol: SYMBOL, side: "buy", type: "market", qty: ORDERS.qty, timeInForce: "GTC" })));
+    const o = ok(await whileRunning(ex, () => ad.execution!.submit({ clientOrderId: id, symbol: SYMBOL, side: "buy", type: "market", qty: ORDERS.qty, timeInForce: "GTC" })));
     expect([o.status, o.filledQty]).toEqual(["filled", ORDERS.qty]);
     marketFills = (await ad.execution!.fillsSince!(SYMBOL, FROM)).filter((f) => f.clientOrderId === id).map((f) => ({ price: f.price, qty: f.qty }));
     expect(marketFills.length).toBeGreaterThan(0);
