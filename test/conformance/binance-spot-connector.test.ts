@@ -216,6 +216,13 @@ conformanceSuite("@binance/spot", {
       timeInForce: SpotWebsocketAPI.OrderPlaceTimeInForceEnum.GTC, quantity: ORDERS.qty, price: ORDERS.offTickPrice,
     });
     expect(await rejection(offTick)).toEqual({ code: -1013, msg: "Filter failure: PRICE_FILTER" });
+    const market = (await whileRunning(ex, () => ws.orderPlace({
+      symbol: SYMBOL, side: SpotWebsocketAPI.OrderPlaceSideEnum.BUY, type: SpotWebsocketAPI.OrderPlaceTypeEnum.MARKET, quantity: ORDERS.qty,
+      newOrderRespType: SpotWebsocketAPI.OrderPlaceNewOrderRespTypeEnum.FULL,
+    }))).data;
+    expect([market.status, num(market.executedQty)]).toEqual(["FILLED", ORDERS.qty]);
+    expect(market.fills!.length).toBeGreaterThan(0);
+    for (const f of market.fills!) expect(onTick(num(f.price), fileFilters().tickSize), `fill price ${f.price} on the tick grid`).toBe(true);
   },
   "session-logon-ed25519": async () => {
     const ed = (CREDENTIALS as { ed25519?: { apiKey: string; privateKey: string } }).ed25519;

@@ -148,6 +148,7 @@ conformanceSuite("ccxt", {
     // ccxt 4.5.84 spot user data: authenticate() sends userDataStream.subscribe.signature on ws-api/v3 and
     // resolves only on a reply carrying result.subscriptionId (handleUserDataStreamSubscribe); no listen key
     await cx.authenticate({ type: "spot" });
+    expect(Object.keys(cx.clients)).toContain(`${ex.wsUrl}/ws-api/v3`);
     const watching = cx.watchOrders(PAIR);
     const placed = await cx.createOrder(PAIR, "limit", "buy", ORDERS.qty, ORDERS.restingPrice, { timeInForce: "GTC" });
     const updates = await watching;
