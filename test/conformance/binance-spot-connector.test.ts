@@ -1,7 +1,7 @@
 import { Spot, SpotRestAPI, SpotWebsocketAPI, SpotWebsocketStreams } from "@binance/spot";
 import { afterAll, beforeAll, expect, vi } from "vitest";
 import type { ReplayExchange } from "../../lib/venues/replay/index";
-import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, missingDocFields, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil, waitFor } from "./harness";
+import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, KLINES_BACK, dayStats, fileFilters, missingDocFields, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil, waitFor } from "./harness";
 import { conformanceSuite } from "./scenarios";
 
 let ex: ReplayExchange;
@@ -73,20 +73,30 @@ conformanceSuite("@binance/spot", {
     expect([num(filter("NOTIONAL")?.minNotional), num(filter("NOTIONAL")?.maxNotional)]).toEqual([f.minNotional, f.maxNotional]);
   },
   klines: async () => {
-    const rows = await (await rest().klines({ symbol: SYMBOL, interval: SpotRestAPI.KlinesIntervalEnum.INTERVAL_1m, startTime: FROM - WARMUP_BARS * MIN, limit: 1000 })).data();
-    const want = await parquetBars(FROM - WARMUP_BARS * MIN, ex.clock.now());
-    expect(rows.length).toBe(want.length);
+    const since = ex.clock.now() - KLINES_BACK;
+    const rows = await (await rest().klines({ symbol: SYMBOL, interval: SpotRestAPI.KlinesIntervalEnum.INTERVAL_1m, startTime: since, limit: 1000 })).data();
+    const want = await parquetBars(since, ex.clock.now());
+    expect(rows.length).toBe(KLINES_BACK / MIN);
     // [open time, o, h, l, c, v, close time, ...]: decimals as strings, close time = open time + 1m - 1 ms
     expect(rows.map((r) => [r[0], num(r[1] as string), num(r[2] as string), num(r[3] as string), num(r[4] as string), num(r[5] as string), r[6]])).toEqual(
       want.map((b) => [b.ts, b.open, b.high, b.low, b.close, b.volume, b.ts + MIN - 1]),
     );
   },
   ticker: async () => {
-    const last = await parquetBar(ex.clock.now() - MIN);
+    const now = ex.clock.now();
+    const day = await dayStats(now);
     const t = (await (await rest().ticker24hr({ symbol: SYMBOL })).data()) as SpotRestAPI.Ticker24hrResponse1;
     expect(t.symbol).toBe(SYMBOL);
-    expect(num(t.lastPrice)).toBe(last.close);
-    expect(t.closeTime!).toBeLessThanOrEqual(ex.clock.now());
+    expect([num(t.lastPrice), num(t.openPrice), num(t.highPrice), num(t.lowPrice)]).toEqual([day.last, day.open, day.high, day.low]);
+    expect(num(t.volume)).toBeCloseTo(day.volume, 6);
+    // a 24 h rolling window ending now (rest-api.md "24hr ticker price change statistics")
+    const [open, close] = [Number(t.openTime), Number(t.closeTime)];
+    expect(close).toBeLessThanOrEqual(now);
+    expect(close - open).toBeGreaterThanOrEqual(1440 * MIN - 1);
+    expect(close - open).toBeLessThanOrEqual(1440 * MIN);
+    const fields = ["priceChange", "priceChangePercent", "weightedAvgPrice", "prevClosePrice", "lastPrice", "lastQty", "bidPrice", "bidQty", "askPrice", "askQty",
+      "openPrice", "highPrice", "lowPrice", "volume", "quoteVolume", "openTime", "closeTime", "firstId", "lastId", "count"];
+    expect.soft(fields.filter((k) => !(k in t)), "24hr ticker FULL fields").toEqual([]);
   },
   "order-book": async () => {
     const last = await parquetBar(ex.clock.now() - MIN);

@@ -8,7 +8,10 @@ export const MIN = 60_000;
 /** 2025-06-02 00:00 UTC: inside data/bars BTCUSDT 1m (2025-05-20 .. 2025-08-18). */
 export const FROM = Date.UTC(2025, 5, 2);
 export const REPLAY_BARS = 120;
-export const WARMUP_BARS = 60;
+/** A day of history before FROM: the 24 h ticker needs it. */
+export const WARMUP_BARS = 1440;
+/** How far back the klines scenarios ask for history (within one 1000-row page). */
+export const KLINES_BACK = 600 * 60_000;
 export const START_USDT = 10_000;
 export const CREDENTIALS = REPLAY_CREDENTIALS;
 const BARS_GLOB = "data/bars/venue=binance/symbol=BTCUSDT/timeframe=1m/*.parquet";
@@ -88,6 +91,15 @@ export async function parquetBars(from: number, to: number): Promise<ParquetBar[
   } finally {
     db.closeSync();
   }
+}
+
+/** Binance's 24 h rolling window (rest-api.md "24hr ticker price change statistics") over the parquet bars closed by `now`. */
+export async function dayStats(now: number): Promise<{ open: number; high: number; low: number; last: number; volume: number }> {
+  const bars = await parquetBars(now - 1440 * MIN, now);
+  return {
+    open: bars[0]!.open, last: bars.at(-1)!.close, high: Math.max(...bars.map((b) => b.high)), low: Math.min(...bars.map((b) => b.low)),
+    volume: bars.reduce((s, b) => s + b.volume, 0),
+  };
 }
 
 /** The bar opening at `ts`, from parquet. */

@@ -4,7 +4,7 @@ import type { Order } from "../../lib/core/order";
 import type { Subscription } from "../../lib/core/ports/market-data.port";
 import { createVenueAdapters, type VenueAdapters } from "../../lib/venues/registry";
 import type { ReplayExchange } from "../../lib/venues/replay/index";
-import { FROM, MIN, ORDERS, START_USDT, SYMBOL, WARMUP_BARS, fileFilters, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil, waitFor } from "./harness";
+import { FROM, MIN, ORDERS, START_USDT, SYMBOL, KLINES_BACK, fileFilters, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil, waitFor } from "./harness";
 import { conformanceSuite } from "./scenarios";
 
 let ex: ReplayExchange;
@@ -47,8 +47,10 @@ conformanceSuite("tradelab binance adapter", {
     });
   },
   klines: async () => {
-    const got = await ad.marketData!.history({ symbol: SYMBOL, timeframe: "1m", from: FROM - WARMUP_BARS * MIN, to: ex.clock.now() });
-    const want = await parquetBars(FROM - WARMUP_BARS * MIN, ex.clock.now());
+    const since = ex.clock.now() - KLINES_BACK;
+    const got = await ad.marketData!.history({ symbol: SYMBOL, timeframe: "1m", from: since, to: ex.clock.now() });
+    const want = await parquetBars(since, ex.clock.now());
+    expect(want.length).toBe(KLINES_BACK / MIN);
     expect(got.map((b) => [b.ts, b.open, b.high, b.low, b.close, b.volume])).toEqual(want.map((b) => [b.ts, b.open, b.high, b.low, b.close, b.volume]));
   },
   ticker: { notApplicable: "the adapter's ports have no ticker call" },
