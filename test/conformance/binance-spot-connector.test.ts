@@ -160,6 +160,8 @@ conformanceSuite("@binance/spot", {
     for (const f of fills) expect(onTick(f.price, fileFilters().tickSize), `fill price ${f.price} on the tick grid`).toBe(true);
     expect(fills.reduce((s, f) => s + f.qty, 0)).toBeCloseTo(ORDERS.qty, 10);
     expect(num(o.cummulativeQuoteQty)).toBeCloseTo(fills.reduce((s, f) => s + f.price * f.qty, 0), 8);
+    // faqs/commission_faq.md: commission comes out of the received amount, which for a BUY is the quantity (BTC)
+    expect.soft(o.fills!.map((f) => f.commissionAsset), "commission asset of a BUY's fills").toEqual(o.fills!.map(() => "BTC"));
     expect.soft(missingDocFields(o, "spot_order_response_FULL_docs.json"), "POST /api/v3/order FULL fields").toEqual([]);
     expect.soft(missingDocFields(o.fills![0]!, "spot_order_response_FULL_docs.json", (d: { fills: object[] }) => d.fills[0]!), "FULL fills[] fields").toEqual([]);
     marketOrder = { orderId: o.orderId!, fills };
@@ -209,6 +211,14 @@ conformanceSuite("@binance/spot", {
     expect(raw.find((m) => m.event?.e === "executionReport")).toMatchObject({ subscriptionId: response.data.subscriptionId });
     // "v" (prevented match id) appears only for orders expired by self-trade prevention
     expect.soft(missingDocFields(reports()[0]!, "ws_executionReport_docs.json", (d: { event: object }) => d.event, ["v"]), "executionReport fields (user-data-stream.md Order Update)").toEqual([]);
+    const market = await (await whileRunning(ex, () => rest().newOrder({
+      symbol: SYMBOL, side: SpotRestAPI.NewOrderSideEnum.BUY, type: SpotRestAPI.NewOrderTypeEnum.MARKET, quantity: ORDERS.qty,
+    }))).data();
+    const trade = () => events.find((e) => e.e === "executionReport" && e.i === market.orderId && e.x === "TRADE" && e.X === "FILLED");
+    await waitFor(() => trade() !== undefined && events.some((e) => e.e === "outboundAccountPosition"), "executionReport TRADE/FILLED and outboundAccountPosition of the market order");
+    const t = trade()!;
+    expect([num(t.z as string), onTick(num(t.L as string), fileFilters().tickSize)]).toEqual([ORDERS.qty, true]);
+    expect.soft(t.N, "commission asset of a BUY (faqs/commission_faq.md: taken from the received BTC)").toBe("BTC");
   },
   "ws-api-orders": async () => {
     const ws = await wsApi();

@@ -126,6 +126,8 @@ conformanceSuite("ccxt", {
     expect(marketOrder, "the market order of the previous scenario").toBeDefined();
     const trades = (await cx.fetchMyTrades(PAIR)).filter((t) => t.order === marketOrder!.id);
     expect(trades.map((t) => [t.price, t.amount, t.side])).toEqual(marketOrder!.fills.map((f) => [f.price, f.qty, "buy"]));
+    // faqs/commission_faq.md: a BUY pays commission out of the received base asset
+    expect.soft(trades.map((t) => t.fee?.currency), "fee currency of a BUY's trades").toEqual(trades.map(() => "BTC"));
   },
   "kline-stream": async () => {
     const seen: (number | undefined)[][] = [];

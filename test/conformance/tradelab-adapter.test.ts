@@ -76,7 +76,10 @@ conformanceSuite("tradelab binance adapter", {
     const id = cid("market");
     const o = ok(await whileRunning(ex, () => ad.execution!.submit({ clientOrderId: id, symbol: SYMBOL, side: "buy", type: "market", qty: ORDERS.qty, timeInForce: "GTC" })));
     expect([o.status, o.filledQty]).toEqual(["filled", ORDERS.qty]);
-    marketFills = (await ad.execution!.fillsSince!(SYMBOL, FROM)).filter((f) => f.clientOrderId === id).map((f) => ({ price: f.price, qty: f.qty }));
+    const own = (await ad.execution!.fillsSince!(SYMBOL, FROM)).filter((f) => f.clientOrderId === id);
+    // faqs/commission_faq.md: a BUY pays commission out of the received base asset
+    expect.soft(own.map((f) => f.feeAsset), "fee asset of a BUY's fills").toEqual(own.map(() => "BTC"));
+    marketFills = own.map((f) => ({ price: f.price, qty: f.qty }));
     expect(marketFills.length).toBeGreaterThan(0);
     for (const f of marketFills) expect(onTick(f.price, fileFilters().tickSize), `fill price ${f.price} on the tick grid`).toBe(true);
     expect(marketFills.reduce((s, f) => s + f.qty, 0)).toBeCloseTo(ORDERS.qty, 10);
