@@ -54,8 +54,13 @@ conformanceSuite("@binance/spot", {
   ping: async () => {
     const r = await rest().ping();
     expect(r.status).toBe(200);
+    // rest-api.md "LIMITS": every response carries X-MBX-USED-WEIGHT-(intervalNum)(intervalLetter)
+    expect(r.rateLimits).toContainEqual(expect.objectContaining({ rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1 }));
     const ws = await wsApi();
-    expect((await ws.ping()).data).toEqual({});
+    const p = await ws.ping();
+    expect(p.data).toEqual({});
+    // web-socket-api.md "Response format": rateLimits are returned by default (returnRateLimits defaults to true)
+    expect(p.rateLimits).toContainEqual(expect.objectContaining({ rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1 }));
   },
   "server-time": async () => {
     expect(await (await rest().time()).data()).toEqual({ serverTime: ex.clock.now() });
