@@ -223,6 +223,9 @@ conformanceSuite("@binance/spot", {
     await waitFor(() => trade() !== undefined && events.some((e) => e.e === "outboundAccountPosition"), "executionReport TRADE/FILLED and outboundAccountPosition of the market order");
     const t = trade()!;
     expect([num(t.z as string), onTick(num(t.L as string), fileFilters().tickSize)]).toEqual([ORDERS.qty, true]);
+    // user-data-stream.md "Event Stream Terminated": userDataStream.unsubscribe stops the subscription
+    await ws.userDataStreamUnsubscribe({ subscriptionId: Number(response.data.subscriptionId) });
+    await waitFor(() => events.some((e) => e.e === "eventStreamTerminated"), "eventStreamTerminated after userDataStream.unsubscribe");
     expect.soft(t.N, "commission asset of a BUY (faqs/commission_faq.md: taken from the received BTC)").toBe("BTC");
   },
   "ws-api-orders": async () => {
@@ -266,5 +269,8 @@ conformanceSuite("@binance/spot", {
     })).data;
     await waitFor(() => events.some((e) => e.e === "executionReport" && e.i === placed.orderId && e.X === "NEW"), "executionReport NEW on the logged-on session");
     await ws.orderCancel({ symbol: SYMBOL, orderId: placed.orderId! });
+    // user-data-stream.md "Event Stream Terminated": a logon subscription ends with session.logout
+    await ws.sessionLogout();
+    await waitFor(() => events.some((e) => e.e === "eventStreamTerminated"), "eventStreamTerminated after session.logout");
   },
 });
