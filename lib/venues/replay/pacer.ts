@@ -14,6 +14,7 @@ export interface PacerOptions {
  * Drives the replay: processes one step (all symbols' bars at one open time) per interval, but never
  * while a client request is in flight and never within settleMs of the last bar or request, so a
  * client that answers each bar promptly sees its orders handled in the same bar on every run.
+ * An order answer held for its simulated fill is not in flight (the next bar is what fills it).
  */
 export class ReplayPacer {
   private next = 0;

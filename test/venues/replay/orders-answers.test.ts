@@ -12,9 +12,9 @@ afterEach(async () => {
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(`test/fixtures/binance/${name}`, "utf8")) as Record<string, unknown>;
 const keys = (o: unknown): string[] => Object.keys(o as object).sort();
 
-/** A replay that moves on by itself (a bar every 20 ms of wall time), one bar in. */
+/** A replay that moves on by itself (a bar every 20 ms of wall time, 2000 bars of runway), one bar in. */
 async function running(over: Parameters<typeof startOrdersExchange>[0] = {}): Promise<ReplayExchange> {
-  ex = await startOrdersExchange({ speed: 3000, ...over });
+  ex = await startOrdersExchange({ speed: 3000, ...over }, 2000);
   await ex.step(1);
   ex.resume();
   return ex;

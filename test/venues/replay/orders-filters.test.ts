@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ReplayExchange } from "../../../lib/venues/replay/index";
+import { failedFilter, units, type FilterInput } from "../../../lib/venues/replay/order-filters";
 import { order, signed, startOrdersExchange } from "./orders-helpers";
 
 let ex: ReplayExchange | undefined;
@@ -102,5 +103,37 @@ describe("LIMIT_MAKER (post-only)", () => {
     expect(Object.keys(rest.body).sort()).toEqual(["clientOrderId", "orderId", "orderListId", "symbol", "transactTime"]); // ACK: the default for LIMIT_MAKER
     const q = await signed(ex, "GET", "/api/v3/order", { symbol: "BTCUSDT", origClientOrderId: "maker-1" });
     expect(q.body).toMatchObject({ type: "LIMIT_MAKER", status: "NEW", timeInForce: "GTC", isWorking: true });
+  });
+});
+
+describe("filter rules on a symbol with MARKET_LOT_SIZE and the older MIN_NOTIONAL", () => {
+  const entry = {
+    symbol: "LTCBTC",
+    baseAsset: "LTC",
+    quoteAsset: "BTC",
+    filters: [
+      { filterType: "PRICE_FILTER", minPrice: "0.00000100", maxPrice: "100000.00000000", tickSize: "0.00000100" },
+      { filterType: "LOT_SIZE", minQty: "0.00100000", maxQty: "100000.00000000", stepSize: "0.00100000" },
+      { filterType: "MIN_NOTIONAL", minNotional: "0.00100000", applyToMarket: true, avgPriceMins: 5 },
+      { filterType: "MARKET_LOT_SIZE", minQty: "0.10000000", maxQty: "1000.00000000", stepSize: "0.10000000" },
+    ],
+  };
+  const u = (s: string) => units(s)!;
+  const check = (o: Partial<FilterInput>) => failedFilter(entry, { side: "BUY", market: false, ref: u("0.0025"), ...o });
+
+  it("names the first failing filter in the symbol's order, comparing exact decimals", () => {
+    expect(check({ price: u("0.0025"), quantity: u("0.4") })).toBeUndefined(); // 400 steps of 0.001; notional exactly the minimum 0.001
+    expect(check({ price: u("0.0025005"), quantity: u("1") })).toBe("PRICE_FILTER");
+    expect(check({ price: u("0.0025"), quantity: u("0.0005") })).toBe("LOT_SIZE");
+    expect(check({ price: u("0.0025"), quantity: u("0.399") })).toBe("MIN_NOTIONAL"); // 0.0009975 < 0.001
+    expect(check({ market: true, quantity: u("0.45") })).toBe("MARKET_LOT_SIZE"); // on the LOT_SIZE step, off the market step
+    expect(check({ market: true, quantity: u("0.5") })).toBeUndefined();
+    expect(check({ market: true, quantity: u("2000") })).toBe("MARKET_LOT_SIZE");
+  });
+
+  it("reads decimal strings exactly and refuses anything else", () => {
+    expect(units("0.1")! + units("0.2")!).toBe(units("0.3"));
+    expect(units("1e-8")).toBeUndefined();
+    expect(units("-1")).toBeUndefined();
   });
 });
