@@ -27,7 +27,7 @@ export function verifySignature(acct: LoopbackAccount, payload: string, signatur
 }
 
 type Params = Record<string, unknown>;
-type Answer = { status: number; result?: unknown; error?: { code: number; msg: string } };
+type Answer = { status: number; result?: unknown; error?: { code: number; msg: string; data?: Record<string, unknown> } };
 
 interface Conn {
   connectedSince: number;
@@ -46,8 +46,10 @@ export class LoopbackWsApi {
   /** Every signature received (for leak checks). */
   readonly signatures: string[] = [];
   private readonly conns = new Map<WebSocket, Conn>();
-  /** When set, userDataStream.unsubscribe requests get no answer (keeps a subscription alive). */
-  holdUnsubscribe = false;
+  /** Requests of these methods get no answer (a timeout; a held unsubscribe keeps its subscription). */
+  readonly unanswered = new Set<string>();
+  /** REQUEST_WEIGHT count reported in rateLimits; default 2 per request so far. */
+  reportedWeight: number | undefined;
   /** Answers the next request of a method with this error instead of serving it. */
   readonly faults: { method: string; answer: Answer }[] = [];
 
@@ -113,9 +115,9 @@ export class LoopbackWsApi {
     this.requests.push({ method, params: shown });
     if (typeof params.signature === "string") this.signatures.push(params.signature);
     const fault = this.faults.findIndex((f) => f.method === method);
-    if (method === "userDataStream.unsubscribe" && this.holdUnsubscribe) return;
+    if (this.unanswered.has(method)) return;
     const answer = fault >= 0 ? this.faults.splice(fault, 1)[0]!.answer : this.serve(ws, this.conns.get(ws)!, method, params);
-    const rateLimits = [{ rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 6000, count: this.requests.length * 2 }];
+    const rateLimits = [{ rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 6000, count: this.reportedWeight ?? this.requests.length * 2 }];
     ws.send(JSON.stringify({ id: req.id ?? null, ...answer, rateLimits }));
   }
 

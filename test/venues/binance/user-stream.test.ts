@@ -85,6 +85,29 @@ describe("Binance user data stream over the WebSocket API: authentication", () =
   });
 });
 
+describe("Binance WebSocket API requests", () => {
+  it("feeds the REQUEST_WEIGHT count of rateLimits to the weight limiter shared with REST", async () => {
+    h = await setup();
+    h.server.wsApi.reportedWeight = 4321;
+    await listen(h);
+    expect(h.venue.rest.limiter.usedWeight).toBe(4321);
+  });
+
+  it("maps a 418 answer to IP_BANNED and bans the shared limiter until retryAfter", async () => {
+    h = await setup();
+    const retryAfter = h.server.serverNow() + 120_000;
+    h.server.wsApi.faults.push({ method: "userDataStream.subscribe.signature", answer: { status: 418, error: { code: -1003, msg: `Way too much request weight used; IP banned until ${retryAfter}.`, data: { serverTime: h.server.serverNow(), retryAfter } } } });
+    await expect(h.venue.execution!.subscribe({})).rejects.toMatchObject({ code: "IP_BANNED", details: { binanceCode: -1003, httpStatus: 418 } });
+    expect(h.venue.rest.limiter.banRemainingMs()).toBeGreaterThan(100_000);
+  });
+
+  it("times out a request that gets no answer (VENUE_TIMEOUT, outcome unknown)", async () => {
+    h = await setup();
+    h.server.wsApi.unanswered.add("userDataStream.subscribe.signature");
+    await expect(h.venue.execution!.subscribe({})).rejects.toMatchObject({ code: "VENUE_TIMEOUT", details: { outcomeUnknown: true, endpoint: "ws-api userDataStream.subscribe.signature" } });
+  });
+});
+
 describe("Binance user data stream over the WebSocket API: gaps", () => {
   it("after eventStreamTerminated, subscribes again on the same connection and backfills the gap once", async () => {
     h = await setup();
@@ -130,7 +153,7 @@ describe("Binance user data stream over the WebSocket API: gaps", () => {
     h = await setup({ cfg: { wsMaxConnectionAgeMs: 1000 } });
     const { fills } = await listen(h);
     // Hold the old connection's unsubscribe so the overlap lasts: both subscriptions get the event.
-    h.server.wsApi.holdUnsubscribe = true;
+    h.server.wsApi.unanswered.add("userDataStream.unsubscribe");
     await until(() => h!.server.wsApi.subscriptions === 2, "two subscriptions", 4000);
     h.server.pushUserEvent(report({ c: "r-2", x: "TRADE", X: "FILLED", t: 9401, l: "1", z: "1", L: "100", Z: "100", n: "0.1", N: "USDT" }));
     await until(() => fills.length >= 1, "fill");
