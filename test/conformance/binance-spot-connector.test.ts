@@ -1,7 +1,7 @@
 import { Spot, SpotRestAPI, SpotWebsocketAPI, SpotWebsocketStreams } from "@binance/spot";
 import { afterAll, beforeAll, expect, vi } from "vitest";
 import type { ReplayExchange } from "../../lib/venues/replay/index";
-import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, KLINES_BACK, dayStats, fileFilters, missingDocFields, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil, waitFor } from "./harness";
+import { CREDENTIALS, MIN, ORDERS, START_USDT, SYMBOL, KLINES_BACK, dayStats, fileFilters, missingDocFields, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil, waitFor } from "./harness";
 import { conformanceSuite } from "./scenarios";
 
 let ex: ReplayExchange;

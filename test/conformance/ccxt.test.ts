@@ -1,7 +1,7 @@
 import ccxt from "ccxt";
 import { afterAll, beforeAll, expect } from "vitest";
 import type { ReplayExchange } from "../../lib/venues/replay/index";
-import { CREDENTIALS, FROM, MIN, ORDERS, START_USDT, SYMBOL, KLINES_BACK, dayStats, fileFilters, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil } from "./harness";
+import { CREDENTIALS, MIN, ORDERS, START_USDT, SYMBOL, KLINES_BACK, dayStats, fileFilters, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil } from "./harness";
 import { conformanceSuite } from "./scenarios";
 
 type Binance = InstanceType<typeof ccxt.pro.binance>;
