@@ -28,10 +28,16 @@ const KEY_ENV: Record<string, [string, string]> = {
   alpaca: ["APCA_API_KEY_ID", "APCA_API_SECRET_KEY"],
 };
 
+/** RSA and Ed25519 key settings for `--venue binance*` (README "Binance keys"); unset variables are left out. */
+function binanceKeyEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { keyType: env.BINANCE_KEY_TYPE || undefined, privateKeyPath: env.BINANCE_PRIVATE_KEY_PATH || undefined, privateKeyPassphrase: env.BINANCE_KEY_PASSPHRASE || undefined };
+}
+
 /**
  * Loads config_live.yaml (imports merged, ${ENV} interpolated), applies the command-line overrides
  * and validates the result. `--venue X` different from the file's venue replaces the exchange section
- * with X's (symbols, timeframe and options kept; keys from BINANCE_API_KEY/_SECRET or
+ * with X's (symbols, timeframe and options kept; keys from BINANCE_API_KEY/_SECRET (and BINANCE_KEY_TYPE,
+ * BINANCE_PRIVATE_KEY_PATH, BINANCE_KEY_PASSPHRASE for RSA/Ed25519 keys) or
  * APCA_API_KEY_ID/APCA_API_SECRET_KEY), since each venue has its own settings.
  */
 export function loadLiveRunConfig(file: string, o: LiveOverrides, env: Record<string, string | undefined>): LiveConfig {
@@ -54,6 +60,7 @@ export function loadLiveRunConfig(file: string, o: LiveOverrides, env: Record<st
       timeframe: exchange.timeframe,
       options: exchange.options,
       ...(keys ? { apiKey: env[keys[0]] || undefined, apiSecret: env[keys[1]] || undefined } : {}),
+      ...(family === "binance" ? binanceKeyEnv(env) : {}),
     };
     if (o.venue !== "replay") live.speed = 1;
   }

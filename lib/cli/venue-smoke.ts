@@ -120,7 +120,7 @@ export async function venueSmokeMain(f: { venue: string; symbol: string; restUrl
         run: async () => {
           const s = await ex.subscribe({});
           await s.close();
-          return "listen key created, stream connected and closed";
+          return "user data subscribed over the WebSocket API and closed";
         },
       },
     );
