@@ -46,6 +46,22 @@ describe("Binance order entry", () => {
     ]);
   });
 
+  it("reports an IOC limit that cannot fill at once as expired, as the venue answers it", async () => {
+    h = await setup();
+    const r = await exec(h).submit({ ...limit("c-ioc", 90), timeInForce: "IOC" });
+    expect(r.ok && [r.value.status, r.value.filledQty]).toEqual(["expired", 0]);
+    expect(await exec(h).openOrders("BTCUSDT")).toEqual([]);
+  });
+
+  it("returns the venue's -1013 filter failure for a quantity below the lot size, not a rounded order", async () => {
+    h = await setup();
+    const r = await exec(h).submit({ ...limit("c-tiny", 99), qty: 0.000001 });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.message).toContain("Filter failure: LOT_SIZE");
+    expect(h.server.created.map((o) => o.clientOrderId)).not.toContain("c-tiny");
+  });
+
   it("lists, queries and cancels a resting limit order; cancelling again reports it canceled, an unknown id is ORDER_NOT_FOUND", async () => {
     h = await setup();
     expect((await exec(h).submit(limit("c-2", 90))).ok).toBe(true);

@@ -366,10 +366,26 @@ export class BinanceLoopback {
       .map((b) => [b.ts, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume), b.ts + tf - 1, String(b.volume * b.close), 10, String(b.volume / 2), "0", "0"]);
   }
 
+  /** PRICE_FILTER and LOT_SIZE as the matching engine applies them (filters.md): refused, never rounded. */
+  private filterFailure(q: URLSearchParams): string | undefined {
+    const sym = (exchangeInfoPayload(0).symbols as { symbol: string; filters: Record<string, string>[] }[]).find((x) => x.symbol === q.get("symbol"));
+    if (!sym) return undefined;
+    const f = (t: string) => sym.filters.find((x) => x.filterType === t);
+    const price = q.get("price");
+    const pf = f("PRICE_FILTER");
+    if (price !== null && pf && !onGrid(price, pf.tickSize!)) return "PRICE_FILTER";
+    const qty = q.get("quantity");
+    const lot = f("LOT_SIZE");
+    if (qty !== null && lot && (!onGrid(qty, lot.stepSize!) || Number(qty) < Number(lot.minQty))) return "LOT_SIZE";
+    return undefined;
+  }
+
   private newOrder(q: URLSearchParams): { status: number; body: unknown } {
     const cid = q.get("newClientOrderId") ?? `srv${this.orderSeq}`;
     const existing = this.orders.get(cid);
     if (existing && ["NEW", "PARTIALLY_FILLED"].includes(existing.status)) return { status: 400, body: { code: -2010, msg: "Duplicate order sent." } };
+    const failed = this.filterFailure(q);
+    if (failed) return { status: 400, body: { code: -1013, msg: `Filter failure: ${failed}` } };
     const now = this.serverNow();
     const type = q.get("type")!;
     const side = q.get("side") as "BUY" | "SELL";
@@ -400,6 +416,8 @@ export class BinanceLoopback {
       o.cummulativeQuoteQty = (Number(qty) * px).toFixed(8);
       o.status = "FILLED";
       this.trades.push({ symbol: o.symbol, id: tradeId, orderId: o.orderId, price: px.toFixed(8), qty, commission, commissionAsset: "USDT", time: now, isBuyer: side === "BUY", isMaker: false });
+    } else if (o.timeInForce === "IOC" || o.timeInForce === "FOK") {
+      o.status = "EXPIRED"; // what cannot fill at once is not kept
     }
     this.orders.set(cid, o);
     this.created.push(o);
@@ -486,4 +504,14 @@ export class BinanceLoopback {
     };
     return kind === "FULL" ? { ...result, fills: o.fills } : result;
   }
+}
+
+/** True when a decimal string is a whole multiple of a step (both with at most 8 decimals; step 0 = no grid). */
+function onGrid(value: string, step: string): boolean {
+  const units = (d: string): bigint => {
+    const [i = "0", f = ""] = d.split(".");
+    return BigInt(i + f.padEnd(8, "0").slice(0, 8));
+  };
+  const s = units(step);
+  return s === 0n || units(value) % s === 0n;
 }
