@@ -3,7 +3,7 @@ import type { BarEvent, FillEvent, OrderEvent } from "../../lib/core/events";
 import type { Order } from "../../lib/core/order";
 import type { Subscription } from "../../lib/core/ports/market-data.port";
 import { createVenueAdapters, type VenueAdapters } from "../../lib/venues/registry";
-import type { ReplayExchange } from "../../lib/venues/replay/index";
+import { REPLAY_CREDENTIALS, type ReplayExchange } from "../../lib/venues/replay/index";
 import { FROM, MIN, ORDERS, START_USDT, SYMBOL, KLINES_BACK, fileFilters, onTick, parquetBar, parquetBars, whileRunning, startReplay, stepUntil, waitFor } from "./harness";
 import { conformanceSuite } from "./scenarios";
 
@@ -112,5 +112,18 @@ conformanceSuite("tradelab binance adapter", {
     expect(errors).toEqual([]);
   },
   "ws-api-orders": { notApplicable: "the adapter chooses its own transport for orders behind ExecutionPort" },
-  "session-logon-ed25519": { notApplicable: "the adapter signs with HMAC keys" },
+  "session-logon-ed25519": async () => {
+    // a second adapter on the same account, signing with the replay's Ed25519 key: session.logon, then subscribe
+    const keys = REPLAY_CREDENTIALS.ed25519;
+    const ed = createVenueAdapters("replay", { ...ex.adapterConfig, apiKey: keys.apiKey, apiSecret: keys.privateKey, keyType: "ed25519" }, { clock: ex.clock });
+    const orders: OrderEvent[] = [];
+    const errors: Error[] = [];
+    subs.push(await ed.execution!.subscribe({ onOrder: (e) => void orders.push(e), onError: (e) => void errors.push(e) }));
+    const id = cid("logon");
+    ok(await ed.execution!.submit({ clientOrderId: id, symbol: SYMBOL, side: "buy", type: "limit", qty: ORDERS.qty, price: ORDERS.restingPrice, timeInForce: "GTC" }));
+    await waitFor(() => orders.some((e) => e.order.clientOrderId === id && e.order.status === "accepted"), "the accepted order event on the Ed25519 session");
+    ok(await ed.execution!.cancel(SYMBOL, id));
+    await waitFor(() => orders.some((e) => e.order.clientOrderId === id && e.order.status === "canceled"), "the canceled order event on the Ed25519 session");
+    expect(errors).toEqual([]);
+  },
 });
