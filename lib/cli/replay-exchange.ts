@@ -1,4 +1,4 @@
-import { startReplayExchange } from "../venues/replay/index";
+import { REPLAY_CREDENTIALS, startReplayExchange } from "../venues/replay/index";
 import { createLogger } from "../infra/logger";
 import { silentLogger } from "../infra/http/logger";
 import { type CliIo, defineCommand, type FlagValues, runCommand, UsageError } from "./args";
@@ -45,8 +45,9 @@ export async function replayExchangeMain(f: FlagValues<typeof replayExchangeComm
     logger,
   });
   io.out(`replay exchange on ${ex.baseUrl}`);
-  io.out(`  rest ${ex.adapterConfig.restBaseUrl}   ws ${ex.adapterConfig.wsBaseUrl}`);
-  io.out(`  apiKey ${ex.adapterConfig.apiKey}   apiSecret ${ex.adapterConfig.apiSecret}   (local replay credentials)`);
+  io.out(`  rest ${ex.adapterConfig.restBaseUrl}   streams ${ex.adapterConfig.wsBaseUrl}   WebSocket API ${ex.wsApiUrl}`);
+  io.out(`  apiKey ${ex.adapterConfig.apiKey}   apiSecret ${ex.adapterConfig.apiSecret}   (local replay HMAC credentials)`);
+  io.out(`  Ed25519 apiKey ${REPLAY_CREDENTIALS.ed25519.apiKey}, RSA apiKey ${REPLAY_CREDENTIALS.rsa.apiKey} (private keys: REPLAY_CREDENTIALS in lib/venues/replay/config.ts)`);
   io.out(`  ${symbols.join(",")} ${ex.timeframe} ${new Date(ex.from).toISOString()} -> ${new Date(ex.to).toISOString()}, ${ex.progress().total} bars, speed ${String(f.speed)}x`);
   const timer = setInterval(() => {
     const p = ex.progress();
