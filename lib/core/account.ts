@@ -14,10 +14,11 @@ export function newAccount(currency: string, cash: number): Account {
   return { currency, cash, positions: {} };
 }
 
-/** Returns a new account with the fill applied (cash moves by notional and fee). */
+/** Returns a new account with the fill applied (cash moves by notional and a quote fee; a base fee shrinks the position). */
 export function applyFillToAccount(a: Account, f: Fill): Account {
   const p = a.positions[f.symbol] ?? flatPosition(f.symbol);
-  const cash = a.cash - signedQty(f.side, f.qty) * f.price - f.fee;
+  const notional = signedQty(f.side, f.qty) * f.price;
+  const cash = f.feeFromBase === true ? a.cash - notional : a.cash - notional - f.fee;
   return { ...a, cash, positions: { ...a.positions, [f.symbol]: applyFillToPosition(p, f) } };
 }
 

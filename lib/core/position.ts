@@ -1,5 +1,5 @@
 import type { Fill } from "./fill";
-import { signedQty } from "./fill";
+import { baseDelta, feeValue } from "./fill";
 import { InvariantError } from "./errors";
 
 /** A net position in one symbol. `qty` > 0 is long, < 0 short. */
@@ -21,7 +21,7 @@ const EPS = 1e-12;
 /** Applies a fill to a position: increases average in, reductions realise PnL, flips reset the average. */
 export function applyFillToPosition(p: Position, f: Fill): Position {
   if (f.symbol !== p.symbol) throw new InvariantError(`fill for ${f.symbol} applied to position in ${p.symbol}`);
-  const dq = signedQty(f.side, f.qty);
+  const dq = baseDelta(f);
   const q0 = p.qty;
   const q1 = q0 + dq;
   let avg = p.avgPrice;
@@ -34,7 +34,7 @@ export function applyFillToPosition(p: Position, f: Fill): Position {
     if (Math.abs(q1) < EPS) avg = 0;
     else if (Math.sign(q1) !== Math.sign(q0)) avg = f.price;
   }
-  return { symbol: p.symbol, qty: Math.abs(q1) < EPS ? 0 : q1, avgPrice: avg, realizedPnl: realized, feesPaid: p.feesPaid + f.fee };
+  return { symbol: p.symbol, qty: Math.abs(q1) < EPS ? 0 : q1, avgPrice: avg, realizedPnl: realized, feesPaid: p.feesPaid + feeValue(f) };
 }
 
 export function unrealizedPnl(p: Position, markPrice: number): number {

@@ -152,7 +152,8 @@ export class EnvCore {
       this.fee = k.lastFee;
       this.slippage = k.lastSlippageCost;
       this.tradedNotional = (dq < 0 ? -dq : dq) * k.lastFillPrice;
-      this.trackEntry(prevPos, dq, k.lastFillPrice);
+      // the change of the holding (a buy's base-asset fee makes it smaller than the fill), as live sees it
+      this.trackEntry(prevPos, this.positionQty - prevPos, k.lastFillPrice);
     } else {
       this.fillPrice = this.fee = this.slippage = this.tradedNotional = 0;
       this.barsInPosition = this.positionQty === 0 ? 0 : this.barsInPosition + 1;

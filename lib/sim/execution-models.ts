@@ -74,6 +74,24 @@ export class ExecutionModels {
     return q ?? "USD";
   }
 
+  /**
+   * Holdings smaller than this cannot be sold by a market order (below the lot step or minimum
+   * quantity): dust. 0 when filters are not enforced.
+   */
+  dustQty(symbol: string): number {
+    const inst = this.config.filters.enforce ? this.instrument(symbol) : undefined;
+    if (inst === undefined) return 0;
+    return Math.max(inst.marketStepSize ?? inst.stepSize, inst.marketMinQty ?? inst.minQty);
+  }
+
+  /** Base asset of a symbol: from its instrument, else the symbol without its quote suffix. */
+  baseAsset(symbol: string): string {
+    const inst = this.instrument(symbol);
+    if (inst !== undefined) return inst.baseAsset;
+    const quote = this.quoteAsset(symbol);
+    return symbol.endsWith(quote) && symbol.length > quote.length ? symbol.slice(0, -quote.length) : symbol;
+  }
+
   /** Everything needed to execute `symbol` on bars of `timeframeMs`. UNKNOWN_SYMBOL when filters are enforced and missing. */
   forSymbol(symbol: string, timeframeMs: number): SymbolModels {
     if (!(timeframeMs > 0)) throw new RangeError(`timeframeMs must be positive, got ${timeframeMs}`);
@@ -87,6 +105,8 @@ export class ExecutionModels {
       filters,
       fees: this.fees.forSymbol(symbol),
       feeAsset: this.quoteAsset(symbol),
+      baseAsset: this.baseAsset(symbol),
+      buyFeeFromBase: cfg.fees.kind === "crypto" && cfg.fees.commissionAsset === "received",
       slippage: this.slippage.forSymbol(symbol),
       latency: createLatencyModel(cfg.latency, { rng: root.fork(2 * stream), seasonality: this.data.seasonality }),
       intrabar: createIntrabarModel(cfg.fill.intrabar, { rng: root.fork(2 * stream + 1) }),

@@ -16,6 +16,11 @@ export interface SymbolFees {
   readonly takerBps: number;
   /** Fee in quote currency for one fill (negative = rebate). Allocates nothing. */
   fee(side: Side, qty: number, price: number, liquidity: Liquidity): number;
+  /**
+   * The same fee taken in the base asset of a buy (qty * rate, the minimum fee converted at `price`),
+   * on the 8 decimals of a venue's commission field. Allocates nothing.
+   */
+  baseFee(qty: number, price: number, liquidity: Liquidity): number;
 }
 
 export interface FeeModel {
@@ -59,6 +64,14 @@ class CryptoSymbolFees implements SymbolFees {
     if (f > 0 && f < this.minFee) f = this.minFee;
     // without a configured step, the 8 decimals of a venue's commission field
     return this.step > 0 ? ceilToStep(f, this.step, 0, this.scale) : Math.round(f * 1e8) / 1e8;
+  }
+
+  baseFee(qty: number, price: number, liquidity: Liquidity): number {
+    const bps = liquidity === "maker" ? this.makerBps : this.takerBps;
+    let f = (qty * bps) / 10_000;
+    const min = price > 0 ? this.minFee / price : 0;
+    if (f > 0 && f < min) f = min;
+    return Math.round(f * 1e8) / 1e8;
   }
 }
 
@@ -122,6 +135,11 @@ class EquitySymbolFees implements SymbolFees {
       f += sec + taf;
     }
     return f;
+  }
+
+  /** Brokers charge equity fees in cash: a share amount is the cash fee at `price`. */
+  baseFee(qty: number, price: number): number {
+    return price > 0 ? this.fee("buy", qty, price) / price : 0;
   }
 }
 

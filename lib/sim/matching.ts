@@ -345,7 +345,8 @@ export class MatchingEngine {
 
   private emitFill(w: Working, ts: number, qty: number, requested: number, price: number, liquidity: Liquidity): void {
     const o = w.order;
-    const fee = this.m.fees.fee(o.side, qty, price, liquidity);
+    const fromBase = o.side === "buy" && this.m.buyFeeFromBase;
+    const fee = fromBase ? this.m.fees.baseFee(qty, price, liquidity) : this.m.fees.fee(o.side, qty, price, liquidity);
     const slippageCost = o.side === "buy" ? (price - requested) * qty : (requested - price) * qty;
     const fill: Fill = {
       ts,
@@ -356,7 +357,8 @@ export class MatchingEngine {
       requestedPrice: requested,
       price,
       fee,
-      feeAsset: this.m.feeAsset,
+      feeAsset: fromBase ? this.m.baseAsset : this.m.feeAsset,
+      feeFromBase: fromBase || undefined,
       slippageCost,
       latencyMs: ts - w.submitTs,
       liquidity,

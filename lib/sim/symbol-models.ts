@@ -16,8 +16,12 @@ export interface SymbolModels {
   /** Exchange filters, or null when filters are not enforced. */
   readonly filters: OrderFilters | null;
   readonly fees: SymbolFees;
-  /** Asset fees are charged in (the quote asset). */
+  /** Asset fees are charged in (the quote asset), except a buy's when `buyFeeFromBase`. */
   readonly feeAsset: string;
+  /** The base asset (BTC of BTCUSDT). */
+  readonly baseAsset: string;
+  /** A buy's commission is taken from the base asset it receives (crypto, fees.commissionAsset "received"). */
+  readonly buyFeeFromBase: boolean;
   readonly slippage: SymbolSlippage;
   readonly latency: LatencyModel;
   readonly intrabar: IntrabarPriceModel;

@@ -78,7 +78,10 @@ export class VectorKernel {
   lastFillQty = 0;
   lastFillPrice = 0;
   lastRequestedPrice = 0;
+  /** Fee of the last fill, worth in quote currency. */
   lastFee = 0;
+  /** The part of the last buy's quantity taken as commission (base units; 0 when the fee was in quote). */
+  lastBaseFee = 0;
   lastSlippageCost = 0;
   lastLatencyMs = 0;
   private readonly summary: KernelSummary;
@@ -91,6 +94,7 @@ export class VectorKernel {
   private readonly trackStats: boolean;
   private readonly filters: OrderFilters | null;
   private readonly fees: SymbolFees;
+  private readonly buyFeeFromBase: boolean;
   private readonly slippage: SymbolSlippage;
   private readonly intrabar: IntrabarPriceModel;
   private readonly latency: LatencyModel;
@@ -117,6 +121,7 @@ export class VectorKernel {
     this.trackStats = m.slippage.usesMarketStats;
     this.filters = m.filters;
     this.fees = m.fees;
+    this.buyFeeFromBase = m.buyFeeFromBase;
     this.slippage = m.slippage;
     this.intrabar = m.intrabar;
     this.latency = m.latency;
@@ -231,16 +236,19 @@ export class VectorKernel {
     s.quoteSpreadBps = this.barSpread;
     const slipped = applySlippage(side, ref, this.slippage.bps(s));
     const price = this.filters !== null ? this.filters.takerPrice(side, slipped) : slipped;
-    const fee = this.fees.fee(side, q, price, "taker");
+    // a buy's commission comes out of the base received when the venue charges it there (Binance spot)
+    const baseFee = side === "buy" && this.buyFeeFromBase ? this.fees.baseFee(q, price, "taker") : 0;
+    const fee = baseFee !== 0 ? baseFee * price : this.fees.fee(side, q, price, "taker");
     const dq = side === "buy" ? q : -q;
-    this.cash = this.cash - dq * price - fee;
-    const pos = this.position + dq;
+    this.cash = baseFee !== 0 ? this.cash - dq * price : this.cash - dq * price - fee;
+    const pos = this.position + (dq - baseFee);
     this.position = Math.abs(pos) < POS_EPS ? 0 : pos;
     const slipCost = side === "buy" ? (price - ref) * q : (ref - price) * q;
     this.lastFillQty = dq;
     this.lastFillPrice = price;
     this.lastRequestedPrice = ref;
     this.lastFee = fee;
+    this.lastBaseFee = baseFee;
     this.lastSlippageCost = slipCost;
     this.lastLatencyMs = fillTs - this.pendingSubmitTs;
     const sm = this.summary;

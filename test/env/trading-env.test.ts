@@ -33,7 +33,7 @@ describe("TradingEnv reward arithmetic", () => {
   ]);
   const market = marketOf(bars, { steps: [{ kind: "barShape" }] });
   const exec = execution({
-    fees: { makerBps: 10, takerBps: 10 },
+    fees: { makerBps: 10, takerBps: 10, commissionAsset: "quote" },
     slippage: { kind: "fixed", fixedBps: 5 },
     latency: { enabled: false },
     fill: { intrabar: "open", participationCap: 1 },

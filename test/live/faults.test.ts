@@ -165,8 +165,12 @@ describe("kill switch actions", () => {
       }
       const s = await r.done;
       expect(s.exitCode).toBe(3);
-      expect(r.exchange.venue.account.position("BTCUSDT").qty).toBe(0);
-      expect(s.positions.BTCUSDT).toBeCloseTo(0, 9);
+      // what is left is the dust below one lot step (0.00001 BTC) that the buys' BTC commissions leave,
+      // as on Binance; the runner's book holds exactly what the venue holds
+      const left = r.exchange.venue.account.position("BTCUSDT").qty;
+      expect(left).toBeGreaterThanOrEqual(0);
+      expect(left).toBeLessThan(0.00001);
+      expect(s.positions.BTCUSDT).toBeCloseTo(left, 12);
     } finally {
       await r.exchange.close();
     }

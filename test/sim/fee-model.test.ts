@@ -74,7 +74,7 @@ describe("equity fee model", () => {
 describe("fees in a hand-worked 10-bar scenario", () => {
   it("charges taker fees on market fills, maker fees on resting limits, with minimum fee and step", () => {
     const cfg = {
-      fees: { makerBps: 2, takerBps: 10, minFee: 0.02, commissionStep: 0.001 },
+      fees: { makerBps: 2, takerBps: 10, minFee: 0.02, commissionStep: 0.001, commissionAsset: "quote" },
       slippage: { kind: "fixed", fixedBps: 0 },
       latency: { enabled: false },
       fill: { participationCap: 1 },

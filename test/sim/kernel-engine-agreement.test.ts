@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { BarColumns } from "../../lib/core/bar";
 import type { Account } from "../../lib/core/account";
 import { applyFillToAccount, newAccount } from "../../lib/core/account";
+import { feeValue } from "../../lib/core/fill";
 import { MatchingEngine } from "../../lib/sim/matching";
 import { SeededRng } from "../../lib/sim/rng";
 import type { SymbolModels } from "../../lib/sim/symbol-models";
@@ -43,7 +44,7 @@ function runEngine(m: SymbolModels, c: BarColumns, targets: Float64Array, levera
     onFill: (f) => {
       acct = applyFillToAccount(acct, f);
       fills++;
-      fees += f.fee;
+      fees += feeValue(f);
     },
   });
   const equity = new Float64Array(c.length);

@@ -6,7 +6,7 @@ import type { AccountMode } from "../../lib/sim/sim-account";
 import { SimulatedVenue } from "../../lib/sim/simulated-venue";
 import { BTCUSDT, MIN, T0, TEN_BARS, TOY, instruments, models } from "./fixtures";
 
-const CFG = { fees: { takerBps: 10, makerBps: 2 }, slippage: { kind: "fixed", fixedBps: 0 }, latency: { enabled: false }, fill: { participationCap: 1 } };
+const CFG = { fees: { takerBps: 10, makerBps: 2, commissionAsset: "quote" }, slippage: { kind: "fixed", fixedBps: 0 }, latency: { enabled: false }, fill: { participationCap: 1 } };
 
 function venue(balances: Record<string, number> = { USDT: 1000 }, mode: AccountMode = "cash") {
   const clock = new ReplayClock(T0);

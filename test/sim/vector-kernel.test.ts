@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { VectorKernel, targetDelta } from "../../lib/sim/vector-kernel";
 import { MIN, TEN_BARS, TOY, instruments, models } from "./fixtures";
 
-const CFG = { fees: { takerBps: 10, makerBps: 10 }, slippage: { kind: "fixed", fixedBps: 5 }, latency: { enabled: false }, fill: { participationCap: 1 } };
+const CFG = { fees: { takerBps: 10, makerBps: 10, commissionAsset: "quote" }, slippage: { kind: "fixed", fixedBps: 5 }, latency: { enabled: false }, fill: { participationCap: 1 } };
 const NaN_ = Number.NaN;
 const TARGETS = Float64Array.from([0.5, NaN_, 0.5, 0, NaN_, -0.3, -0.3, 1, NaN_, 0]);
 

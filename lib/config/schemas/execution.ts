@@ -37,6 +37,13 @@ export const feesSchema = z.strictObject({
   takerBps: z.number().finite().default(10),
   /** Multiplier for paying fees in the exchange token (e.g. 0.75 for BNB on Binance spot). Default 1. */
   tokenDiscount: z.number().finite().min(0).max(1).default(1),
+  /**
+   * Crypto: which asset a buy's commission is taken from. `received` (Binance spot's default): the
+   * base asset bought, so a buy of 1 BTC at 10 bps holds 0.999 BTC; sells pay in quote. `quote`: every
+   * fee in quote currency (a close stand-in for paying in the exchange token, see tokenDiscount).
+   * Default "received".
+   */
+  commissionAsset: z.enum(["received", "quote"]).default("received"),
   /** Minimum fee per fill in quote currency (not applied to rebates). Default 0. */
   minFee: nonNeg.default(0),
   /** Commission step in quote currency; fees round UP to it (never understating cost). 0 = exact. Default 0. */

@@ -33,6 +33,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestRun> {
     p.prepare(s.bars, s.symbol);
     return p;
   });
+  const dust = series.map((s) => models.dustQty(s.symbol));
   const n = times.length;
   const out: BacktestRun = { ts: times, equity: new Float64Array(n), cash: new Float64Array(n), positions: {}, fills: [], rejections: [], decisions: 0 };
   for (const s of series) out.positions[s.symbol] = new Float64Array(n);
@@ -73,7 +74,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestRun> {
       const pos = venue.account.position(s.symbol).qty;
       const fillPrice = filledQty[k]! > 0 ? filledNotional[k]! / filledQty[k]! : Number.NaN;
       filledQty[k] = filledNotional[k] = 0;
-      const target = policies[k]!.decide({ i, bars: s.bars, symbol: s.symbol, cash: venue.account.free(quote), positionQty: pos, equity, fillPrice });
+      const target = policies[k]!.decide({ i, bars: s.bars, symbol: s.symbol, cash: venue.account.free(quote), positionQty: pos, dustQty: dust[k], equity, fillPrice });
       if (target === null || !Number.isFinite(target)) continue;
       out.decisions++;
       const delta = target - pos;

@@ -1,4 +1,4 @@
-import type { Fill } from "../../core/fill";
+import { baseDelta, feeValue, type Fill } from "../../core/fill";
 
 /** How many bars make a year, for annualisation. */
 export interface Calendar {
@@ -125,7 +125,7 @@ export function computeMetrics(
     hitRate: rts.length ? wins.length / rts.length : 0,
     avgWin: wins.length ? wins.reduce((s, t) => s + t.pnl, 0) / wins.length : 0,
     avgLoss: losses.length ? losses.reduce((s, t) => s + t.pnl, 0) / losses.length : 0,
-    feesPaid: fills.reduce((s, f) => s + f.fee, 0),
+    feesPaid: fills.reduce((s, f) => s + feeValue(f), 0),
     slippagePaid: fills.reduce((s, f) => s + f.slippageCost, 0),
     bars: n,
   };
@@ -137,13 +137,15 @@ export function roundTrips(fills: readonly Fill[]): RoundTrip[] {
   const open = new Map<string, { qty: number; cost: number; fees: number; ts: number }>();
   for (const f of fills) {
     const cur = open.get(f.symbol) ?? { qty: 0, cost: 0, fees: 0, ts: f.ts };
-    let dq = f.side === "buy" ? f.qty : -f.qty;
-    let feeLeft = f.fee;
+    // a buy whose fee came out of the base holds qty - fee: the lot is what was received
+    let dq = baseDelta(f);
+    const legQty = Math.abs(dq);
+    let feeLeft = feeValue(f);
     if (cur.qty !== 0 && Math.sign(dq) !== Math.sign(cur.qty)) {
       const closeQty = Math.min(Math.abs(dq), Math.abs(cur.qty));
       const frac = closeQty / Math.abs(cur.qty);
       const entryPrice = cur.cost / cur.qty;
-      const feeShare = f.fee * (closeQty / f.qty);
+      const feeShare = feeValue(f) * (closeQty / legQty);
       const pnl = closeQty * (f.price - entryPrice) * Math.sign(cur.qty) - cur.fees * frac - feeShare;
       out.push({ entryTs: cur.ts, exitTs: f.ts, side: cur.qty > 0 ? "long" : "short", qty: closeQty, entryPrice, exitPrice: f.price, pnl });
       cur.cost -= entryPrice * closeQty * Math.sign(cur.qty);

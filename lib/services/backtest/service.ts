@@ -40,7 +40,7 @@ export async function backtest(spec: BacktestSpec): Promise<BacktestResult> {
   const cal = calendarFor(spec.market, spec.timeframeMs);
   const common = { series: spec.series, timeframeMs: spec.timeframeMs, models: spec.models, initialCash: spec.initialCash, accountMode: spec.accountMode };
   const run = await runBacktest({ ...common, policy: spec.policy, onProgress: (d, t) => spec.onProgress?.(spec.label, d, t) });
-  const metrics = metricsOf(run, cal);
+  const metrics = metricsOf(run, cal, spec.models);
   const result: BacktestResult = {
     label: spec.label,
     market: spec.market,
@@ -56,17 +56,19 @@ export async function backtest(spec: BacktestSpec): Promise<BacktestResult> {
     const frac = 0.99 / spec.series.length;
     const b = await runBacktest({ ...common, policy: () => new BuyAndHold({ cashFraction: frac }), onProgress: (d, t) => spec.onProgress?.("buy-and-hold", d, t) });
     result.benchmarkRun = b;
-    result.benchmarkMetrics = metricsOf(b, cal);
+    result.benchmarkMetrics = metricsOf(b, cal, spec.models);
   }
   return result;
 }
 
-function metricsOf(run: BacktestRun, cal: ReturnType<typeof calendarFor>): Metrics {
+/** Metrics of a run; exposure counts the bars holding more than dust (an unsellable remainder below one lot step). */
+function metricsOf(run: BacktestRun, cal: ReturnType<typeof calendarFor>, models: ExecutionModels): Metrics {
   const symbols = Object.keys(run.positions);
   const exposure = new Float64Array(run.ts.length);
   for (const s of symbols) {
     const p = run.positions[s]!;
-    for (let i = 0; i < p.length; i++) if (p[i] !== 0) exposure[i] = 1;
+    const dust = models.dustQty(s);
+    for (let i = 0; i < p.length; i++) if (p[i] !== 0 && !(Math.abs(p[i]!) < dust)) exposure[i] = 1;
   }
   return computeMetrics(run.equity, cal, { position: exposure, fills: run.fills, roundTrips: roundTrips(run.fills) });
 }

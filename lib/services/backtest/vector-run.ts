@@ -23,6 +23,7 @@ export function runVectorised(
   const b = s.bars;
   const n = b.length;
   const quote = models.quoteAsset(s.symbol);
+  const base = models.baseAsset(s.symbol);
   const kernel = new VectorKernel(models.forSymbol(s.symbol, timeframeMs), { initialCash });
   const equity = new Float64Array(n);
   const cash = new Float64Array(n);
@@ -32,7 +33,7 @@ export function runVectorised(
   let lastDecisionEnd = Number.NaN;
   let lastDecisionBar = -1;
   let decisions = 0;
-  const ctx: PolicyContext = { i: 0, bars: b, symbol: s.symbol, cash: 0, positionQty: 0, equity: 0 };
+  const ctx: PolicyContext = { i: 0, bars: b, symbol: s.symbol, cash: 0, positionQty: 0, dustQty: models.dustQty(s.symbol), equity: 0 };
   for (let i = 0; i < n; i++) {
     const px = close[i]!;
     const eq = kernel.markBar(ts[i]!, open[i]!, high[i]!, low[i]!, px, volume[i]!, Number.NaN);
@@ -61,8 +62,9 @@ export function runVectorised(
         qty: q > 0 ? q : -q,
         requestedPrice: kernel.lastRequestedPrice,
         price: kernel.lastFillPrice,
-        fee: kernel.lastFee,
-        feeAsset: quote,
+        fee: kernel.lastBaseFee !== 0 ? kernel.lastBaseFee : kernel.lastFee,
+        feeAsset: kernel.lastBaseFee !== 0 ? base : quote,
+        feeFromBase: kernel.lastBaseFee !== 0 || undefined,
         slippageCost: kernel.lastSlippageCost,
         latencyMs: kernel.lastLatencyMs,
         liquidity: "taker",

@@ -1,7 +1,7 @@
 import type { Fill } from "../../core/fill";
 import type { Side } from "../../core/market";
 import type { OrderType } from "../../core/order";
-import { signedQty } from "../../core/fill";
+import { feeValue, signedQty } from "../../core/fill";
 import { applyFillToPosition, flatPosition, unrealizedPnl, type Position } from "../../core/position";
 import type { StateStore } from "../../core/ports/state-store.port";
 import { TradelabError } from "../../core/errors";
@@ -145,9 +145,12 @@ export class AccountBook {
     this.st.fillKeys.push(k);
     if (this.st.fillKeys.length > MAX_KEYS) this.keys.delete(this.st.fillKeys.shift()!);
     const base = this.baseOf(f.symbol);
+    // a fee flagged feeFromBase is already out of the position (applyFillToPosition)
     let p = applyFillToPosition(this.position(f.symbol), f);
     this.st.cash -= signedQty(f.side, f.qty) * f.price;
-    if (f.feeAsset === this.st.quoteAsset) {
+    if (f.feeFromBase === true) {
+      this.st.feesQuote += feeValue(f);
+    } else if (f.feeAsset === this.st.quoteAsset) {
       this.st.cash -= f.fee;
       this.st.feesQuote += f.fee;
     } else if (f.feeAsset === base) {

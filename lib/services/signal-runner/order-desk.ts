@@ -1,6 +1,6 @@
 import type { Clock } from "../../core/clock";
 import type { TradelabError } from "../../core/errors";
-import type { Fill } from "../../core/fill";
+import { feeValue, type Fill } from "../../core/fill";
 import type { Instrument } from "../../core/instrument";
 import { isTerminal, type Order, type OrderRequest } from "../../core/order";
 import type { ExecutionPort, OrderResolution } from "../../core/ports/execution.port";
@@ -57,7 +57,7 @@ export class OrderDesk {
     if (!this.o.book.applyFill(f)) return;
     const st = this.o.stats;
     st.fills++;
-    st.fees += f.fee;
+    st.fees += feeValue(f);
     this.o.metrics.inc("tradelab_fills_total", "Fills applied to the book.", 1, { symbol: f.symbol, side: f.side });
     this.o.metrics.inc("tradelab_fees_total", "Fees paid, in the fee asset.", f.fee, { asset: f.feeAsset });
     void this.o.journal.append("fill", { ...f, source });
@@ -278,6 +278,13 @@ export class OrderDesk {
       if (!isTerminal(t.order.status)) await this.sync(t.order.symbol);
       await this.catchUpFills(id);
     }
-    return { sent: ids.length, flat: symbols.every((s) => Math.abs(this.o.book.qty(s)) < 1e-9) };
+    return { sent: ids.length, flat: symbols.every((s) => this.isDust(s, Math.abs(this.o.book.qty(s)))) };
+  }
+
+  /** A holding no order can sell (below one lot step), such as what base-asset commissions leave. */
+  private isDust(symbol: string, qty: number): boolean {
+    if (qty < 1e-9) return true;
+    const inst = this.o.instruments.get(symbol);
+    return inst !== undefined && !(new OrderFilters(inst).roundQty(qty, true) > 0);
   }
 }

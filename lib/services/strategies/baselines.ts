@@ -1,6 +1,6 @@
 import type { BarColumns } from "../../core/bar";
 import { ConfigError } from "../../core/errors";
-import { qtyForCash, sma, type Policy, type PolicyContext } from "./policy";
+import { heldSide, qtyForCash, sma, type Policy, type PolicyContext } from "./policy";
 
 /** Buy once with `cashFraction` of cash on the first bar, hold to the end. */
 export class BuyAndHold implements Policy {
@@ -9,7 +9,7 @@ export class BuyAndHold implements Policy {
   constructor(private readonly p: { cashFraction?: number } = {}) {}
   prepare(): void {}
   decide(c: PolicyContext): number | null {
-    if (c.positionQty !== 0) return null;
+    if (heldSide(c) !== 0) return null;
     return qtyForCash(c.cash, this.p.cashFraction ?? 0.99, c.bars.close[c.i]!);
   }
 }
@@ -57,8 +57,8 @@ export class SmaCross implements Policy {
     const sign = d > 0 ? 1 : -1;
     const prev = this.lastSign;
     this.lastSign = sign;
-    if (prev === -1 && sign === 1 && c.positionQty === 0) return qtyForCash(c.cash, this.p.cashFraction ?? 0.99, c.bars.close[c.i]!);
-    if (prev === 1 && sign === -1 && c.positionQty > 0) return 0;
+    if (prev === -1 && sign === 1 && heldSide(c) === 0) return qtyForCash(c.cash, this.p.cashFraction ?? 0.99, c.bars.close[c.i]!);
+    if (prev === 1 && sign === -1 && heldSide(c) > 0) return 0;
     return null;
   }
 
@@ -79,9 +79,10 @@ export class Momentum implements Policy {
     const th = this.p.threshold ?? 0;
     const px = close[c.i]!;
     const size = (c.equity * (this.p.cashFraction ?? 0.99)) / px;
-    if (ret > th) return c.positionQty > 0 ? null : size;
-    if (this.p.allowShort && ret < -th) return c.positionQty < 0 ? null : -size;
-    return c.positionQty !== 0 ? 0 : null;
+    const held = heldSide(c);
+    if (ret > th) return held > 0 ? null : size;
+    if (this.p.allowShort && ret < -th) return held < 0 ? null : -size;
+    return held !== 0 ? 0 : null;
   }
 }
 
@@ -107,8 +108,8 @@ export class MeanReversion implements Policy {
     const sd = this.sd[c.i]!;
     if (!(sd > 0)) return null;
     const z = (c.bars.close[c.i]! - this.mean[c.i]!) / sd;
-    if (c.positionQty === 0 && z < -(this.p.entryZ ?? 2)) return qtyForCash(c.cash, this.p.cashFraction ?? 0.99, c.bars.close[c.i]!);
-    if (c.positionQty > 0 && z > -(this.p.exitZ ?? 0)) return 0;
+    if (heldSide(c) === 0 && z < -(this.p.entryZ ?? 2)) return qtyForCash(c.cash, this.p.cashFraction ?? 0.99, c.bars.close[c.i]!);
+    if (heldSide(c) > 0 && z > -(this.p.exitZ ?? 0)) return 0;
     return null;
   }
 }

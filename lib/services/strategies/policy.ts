@@ -7,10 +7,22 @@ export interface PolicyContext {
   bars: BarColumns;
   symbol: string;
   cash: number;
+  /** The holding, base units (including any dust below one lot step). */
   positionQty: number;
+  /**
+   * Holdings smaller than this cannot be sold: they are below one lot step (dust, e.g. what a buy's
+   * base-asset commission leaves after the exit). A rule strategy counts them as flat. Default 0.
+   */
+  dustQty?: number;
   equity: number;
   /** Volume-weighted price of this symbol's fills since its previous decision (absent or NaN when none). */
   fillPrice?: number;
+}
+
+/** -1, 0 or 1: the side of the holding, with dust (see PolicyContext.dustQty) counted as flat. */
+export function heldSide(c: PolicyContext): number {
+  const q = c.positionQty;
+  return q === 0 || Math.abs(q) < (c.dustQty ?? 0) ? 0 : q > 0 ? 1 : -1;
 }
 
 /**

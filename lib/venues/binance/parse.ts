@@ -154,10 +154,14 @@ export function orderFromCancel(r: RawCancelOrder, known?: Order): Order {
   return o;
 }
 
-/** Converts a commission to quote currency when it is paid in the quote or base asset. */
-export function feeInQuote(amount: number, asset: string | null, price: number, inst: Pick<Instrument, "baseAsset" | "quoteAsset"> | undefined): { fee: number; feeAsset: string } {
+/**
+ * A commission as the venue charged it, in its own asset: a buy's commission in the base asset
+ * (Binance spot's default) came out of the quantity received, which the book must know to hold
+ * what the venue holds (faqs/commission_faq.md). A missing asset means the quote asset.
+ */
+export function commissionOf(amount: number, asset: string | null, side: Side, inst: Pick<Instrument, "baseAsset" | "quoteAsset"> | undefined): { fee: number; feeAsset: string; feeFromBase?: boolean } {
   const a = asset ?? inst?.quoteAsset ?? "";
-  if (inst && a === inst.baseAsset) return { fee: amount * price, feeAsset: inst.quoteAsset };
+  if (inst && side === "buy" && a === inst.baseAsset) return { fee: amount, feeAsset: a, feeFromBase: true };
   return { fee: amount, feeAsset: a };
 }
 
@@ -177,9 +181,9 @@ function makeFill(f: Omit<Fill, "slippageCost" | "requestedPrice" | "latencyMs">
 /** executionReport with x=TRADE -> Fill. */
 export function fillFromExecutionReport(e: RawExecutionReport, ctx: FillContext = {}): Fill {
   const price = num(e.L, "L");
-  const { fee, feeAsset } = feeInQuote(num(e.n, "n"), e.N, price, ctx.instrument);
+  const c = commissionOf(num(e.n, "n"), e.N, sideOf(e.S), ctx.instrument);
   return makeFill(
-    { ts: e.T, symbol: e.s, clientOrderId: e.c, side: sideOf(e.S), qty: num(e.l, "l"), price, fee, feeAsset, liquidity: e.m ? "maker" : "taker", tradeId: String(e.t) },
+    { ts: e.T, symbol: e.s, clientOrderId: e.c, side: sideOf(e.S), qty: num(e.l, "l"), price, ...c, liquidity: e.m ? "maker" : "taker", tradeId: String(e.t) },
     ctx,
   );
 }
@@ -192,17 +196,17 @@ export function fillFromOrderFill(
   ctx: FillContext = {},
 ): Fill {
   const price = num(f.price, "price");
-  const { fee, feeAsset } = feeInQuote(num(f.commission, "commission"), f.commissionAsset, price, ctx.instrument);
+  const c = commissionOf(num(f.commission, "commission"), f.commissionAsset, side, ctx.instrument);
   const ts = r.transactTime ?? r.updateTime ?? 0;
-  return makeFill({ ts, symbol: r.symbol, clientOrderId: r.clientOrderId, side, qty: num(f.qty, "qty"), price, fee, feeAsset, liquidity: "taker", tradeId: String(f.tradeId) }, ctx);
+  return makeFill({ ts, symbol: r.symbol, clientOrderId: r.clientOrderId, side, qty: num(f.qty, "qty"), price, ...c, liquidity: "taker", tradeId: String(f.tradeId) }, ctx);
 }
 
 /** GET myTrades entry -> Fill (the caller supplies the clientOrderId, which myTrades does not carry). */
 export function fillFromMyTrade(t: RawMyTrade, clientOrderId: string, ctx: FillContext = {}): Fill {
   const price = num(t.price, "price");
-  const { fee, feeAsset } = feeInQuote(num(t.commission, "commission"), t.commissionAsset, price, ctx.instrument);
+  const c = commissionOf(num(t.commission, "commission"), t.commissionAsset, t.isBuyer ? "buy" : "sell", ctx.instrument);
   return makeFill(
-    { ts: t.time, symbol: t.symbol, clientOrderId, side: t.isBuyer ? "buy" : "sell", qty: num(t.qty, "qty"), price, fee, feeAsset, liquidity: t.isMaker ? "maker" : "taker", tradeId: String(t.id) },
+    { ts: t.time, symbol: t.symbol, clientOrderId, side: t.isBuyer ? "buy" : "sell", qty: num(t.qty, "qty"), price, ...c, liquidity: t.isMaker ? "maker" : "taker", tradeId: String(t.id) },
     ctx,
   );
 }

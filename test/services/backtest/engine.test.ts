@@ -9,7 +9,7 @@ const M = 60_000;
 const models = (over: Record<string, unknown> = {}) =>
   new ExecutionModels(
     executionSchema.parse({
-      fees: { makerBps: 10, takerBps: 10 },
+      fees: { makerBps: 10, takerBps: 10, commissionAsset: "quote" },
       slippage: { kind: "fixed", fixedBps: 0 },
       latency: { enabled: false },
       fill: { intrabar: "open", participationCap: 1 },
@@ -40,6 +40,22 @@ describe("runBacktest", () => {
     // equity while long marks the position at each close
     expect(run.equity[8]).toBeCloseTo(1000 - qty * 12.5 * 1.001 + qty * 12, 9);
     expect(Array.from(run.positions["XUSDT"]!.subarray(6, 11)).map((q) => (q > 0 ? 1 : 0))).toEqual([0, 1, 1, 1, 0]);
+  });
+
+  it("takes a buy's commission from the base asset received (Binance spot's default) and the exit sells what is held", async () => {
+    const m = models({ fees: { makerBps: 10, takerBps: 10, commissionAsset: "received" } });
+    const run = await runBacktest({ series: [{ symbol: "XUSDT", bars }], timeframeMs: M, policy: () => new SmaCross({ fast: 2, slow: 3 }), models: m, initialCash: 1000 });
+    const [buy, sell] = run.fills;
+    // hand-worked: 990 / 11 = 90 X bought at 12.50; 0.1% of 90 = 0.09 X commission, 89.91 X held
+    expect(buy).toMatchObject({ side: "buy", qty: 90, price: 12.5, fee: 0.09, feeAsset: "X", feeFromBase: true });
+    expect(run.positions["XUSDT"]![8]).toBeCloseTo(89.91, 12);
+    expect(run.equity[8]).toBeCloseTo(1000 - 1125 + 89.91 * 12, 9);
+    // the exit sells the 89.91 held at 9.50: 854.145 USDT less 0.854145 USDT commission
+    expect(sell).toMatchObject({ side: "sell", price: 9.5, feeAsset: "USDT" });
+    expect(sell!.qty).toBeCloseTo(89.91, 12);
+    expect(sell!.fee).toBeCloseTo(0.854145, 12);
+    expect(run.equity[11]).toBeCloseTo(1000 - 1125 + 854.145 - 0.854145, 9);
+    expect(run.positions["XUSDT"]![11]).toBe(0);
   });
 
   it("never fills in the bar that produced the signal", async () => {

@@ -32,7 +32,8 @@ describe("Binance order entry", () => {
     expect(r.value).toMatchObject({ clientOrderId: "c-1", status: "filled", filledQty: 0.5, avgPrice: 100, type: "market", side: "buy" });
     const post = h.server.requests.find((q) => q.method === "POST" && q.path === "/api/v3/order")!;
     expect([post.query.get("newClientOrderId"), post.query.get("quantity"), post.query.get("recvWindow"), post.query.has("signature")]).toEqual(["c-1", "0.5", "5000", true]);
-    expect(fills.map((f) => [f.fill.clientOrderId, f.fill.qty, f.fill.price, f.fill.fee, f.fill.tradeId])).toEqual([["c-1", 0.5, 100, 0.05, "5001"]]);
+    // the commission of a buy is in the base asset: 0.1% of 0.5 BTC
+    expect(fills.map((f) => [f.fill.clientOrderId, f.fill.qty, f.fill.price, f.fill.fee, f.fill.feeAsset, f.fill.feeFromBase, f.fill.tradeId])).toEqual([["c-1", 0.5, 100, 0.0005, "BTC", true, "5001"]]);
   });
 
   it("floors the quantity to the step and rounds the price to the passive side of the tick", async () => {

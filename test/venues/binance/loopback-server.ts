@@ -410,12 +410,15 @@ export class BinanceLoopback {
     if (crosses) {
       const px = type === "MARKET" ? this.fillPrice : Number(o.price);
       const tradeId = ++this.tradeSeq;
-      const commission = (Number(qty) * px * 0.001).toFixed(8);
-      o.fills.push({ price: px.toFixed(8), qty, commission, commissionAsset: "USDT", tradeId });
+      // commission_faq.md: taken from what the trader receives: the base asset on a buy, the quote on a sell
+      const sym = (exchangeInfoPayload(0).symbols as { symbol: string; baseAsset: string; quoteAsset: string }[]).find((x) => x.symbol === o.symbol);
+      const commission = side === "BUY" ? (Number(qty) * 0.001).toFixed(8) : (Number(qty) * px * 0.001).toFixed(8);
+      const commissionAsset = side === "BUY" ? (sym?.baseAsset ?? "BTC") : (sym?.quoteAsset ?? "USDT");
+      o.fills.push({ price: px.toFixed(8), qty, commission, commissionAsset, tradeId });
       o.executedQty = qty;
       o.cummulativeQuoteQty = (Number(qty) * px).toFixed(8);
       o.status = "FILLED";
-      this.trades.push({ symbol: o.symbol, id: tradeId, orderId: o.orderId, price: px.toFixed(8), qty, commission, commissionAsset: "USDT", time: now, isBuyer: side === "BUY", isMaker: false });
+      this.trades.push({ symbol: o.symbol, id: tradeId, orderId: o.orderId, price: px.toFixed(8), qty, commission, commissionAsset, time: now, isBuyer: side === "BUY", isMaker: false });
     } else if (o.timeInForce === "IOC" || o.timeInForce === "FOK") {
       o.status = "EXPIRED"; // what cannot fill at once is not kept
     }

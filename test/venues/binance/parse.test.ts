@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { VenueError } from "../../../lib/core/errors";
+import { feeValue } from "../../../lib/core/fill";
 import { barFromKlineRow, barFromWsKline, decode, decimalsOf, fillFromExecutionReport, fillFromOrderFill, formatDecimal, formatPrice, formatQty, instrumentFromSymbol, orderFromCancel, orderFromRaw, balancesFromAccount } from "../../../lib/venues/binance/parse";
 import { accountSchema, cancelOrderSchema, executionReportSchema, exchangeInfoSchema, klinesSchema, openOrdersSchema, orderSchema, wsKlineSchema } from "../../../lib/venues/binance/schemas";
 import { exchangeInfoPayload, fixture } from "./fixtures";
@@ -81,8 +82,11 @@ describe("parsing documented Binance payloads", () => {
     expect(e).toMatchObject({ s: "ETHBTC", c: "mUvoqJxFIILMdfAW5iGSOW", x: "NEW", X: "NEW", i: 4293153 });
     const trade = { ...e, x: "TRADE", X: "FILLED" as const, l: "1.00000000", z: "1.00000000", L: "0.10264410", n: "0.00100000", N: "ETH", t: 77, m: true };
     const f = fillFromExecutionReport(trade, { instrument: { baseAsset: "ETH", quoteAsset: "BTC" }, requestedPrice: 0.1, submittedTs: 1499405658600 });
-    expect(f).toMatchObject({ symbol: "ETHBTC", side: "buy", qty: 1, price: 0.1026441, feeAsset: "BTC", liquidity: "maker", tradeId: "77", latencyMs: 57 });
-    expect(f.fee).toBeCloseTo(0.001 * 0.1026441, 15); // commission in the base asset, converted at the fill price
+    // a buy's commission in the base asset stays in it: it came out of the 1 ETH received
+    expect(f).toMatchObject({ symbol: "ETHBTC", side: "buy", qty: 1, price: 0.1026441, fee: 0.001, feeAsset: "ETH", feeFromBase: true, liquidity: "maker", tradeId: "77", latencyMs: 57 });
+    expect(feeValue(f)).toBeCloseTo(0.001 * 0.1026441, 15);
+    const sell = fillFromExecutionReport({ ...trade, S: "SELL", N: "BTC", n: "0.00010264" }, { instrument: { baseAsset: "ETH", quoteAsset: "BTC" } });
+    expect([sell.fee, sell.feeAsset, sell.feeFromBase]).toEqual([0.00010264, "BTC", undefined]);
     expect(f.slippageCost).toBeCloseTo(0.0026441, 12);
   });
 

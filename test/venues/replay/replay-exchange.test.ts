@@ -76,12 +76,16 @@ describe("replay exchange through the Binance adapter", () => {
     await until(() => got.fills.length === 1 && got.orders.some((o) => o.order.status === "filled"), "fill");
     const simFill = ex.venue.allFills()[0]!;
     const fill = got.fills[0]!.fill;
-    expect([fill.clientOrderId, fill.side, fill.qty, fill.price, fill.fee, fill.feeAsset, fill.liquidity]).toEqual(["buy-1", "buy", simFill.qty, simFill.price, simFill.fee, "USDT", "taker"]);
+    // Binance takes a buy's commission from the BTC bought: 0.1% of 0.01 BTC
+    expect([fill.clientOrderId, fill.side, fill.qty, fill.price, fill.fee, fill.feeAsset, fill.feeFromBase, fill.liquidity]).toEqual(["buy-1", "buy", simFill.qty, simFill.price, simFill.fee, "BTC", true, "taker"]);
+    expect(fill.fee).toBe(0.00001);
+    const btc = (await ad.execution!.balances()).find((b) => b.asset === "BTC")!;
+    expect(btc.free + btc.locked).toBeCloseTo(0.01 - 0.00001, 12);
     expect(fill.ts).toBeGreaterThanOrEqual(T0 + 2 * MIN); // the bar after the signal, never the signal bar
     expect(fill.ts).toBeLessThan(T0 + 3 * MIN);
     const usdt = (await ad.execution!.balances()).find((b) => b.asset === "USDT")!;
-    expect(usdt.free).toBeCloseTo(10_000 - fill.qty * fill.price - fill.fee, 6);
-    expect(await ad.execution!.positions()).toEqual([{ symbol: "BTCUSDT", qty: 0.01 }]);
+    expect(usdt.free).toBeCloseTo(10_000 - fill.qty * fill.price, 6); // the commission was paid in BTC
+    expect(await ad.execution!.positions()).toEqual([{ symbol: "BTCUSDT", qty: 0.00999 }]);
     expect((await ad.execution!.fillsSince!("BTCUSDT", T0)).map((f) => f.price)).toEqual([fill.price]);
     expect(got.errors).toEqual([]);
   });
@@ -111,7 +115,8 @@ describe("replay exchange through the Binance adapter", () => {
       for (let i = 0; i < 6; i++) {
         await ex.step(1);
         await until(() => got.bars.length === i + 1, "bar");
-        await ad.execution!.submit({ clientOrderId: `o-${i}`, symbol: "BTCUSDT", side: i % 2 ? "sell" : "buy", type: "market", qty: 0.01, timeInForce: "GTC" });
+        // a sell gives back less than the buy got: the buy's 0.1% commission came out of its BTC
+        await ad.execution!.submit({ clientOrderId: `o-${i}`, symbol: "BTCUSDT", side: i % 2 ? "sell" : "buy", type: "market", qty: i % 2 ? 0.0099 : 0.01, timeInForce: "GTC" });
       }
       await ex.step(1);
       await until(() => got.fills.length === 6, "six fills");
@@ -186,7 +191,7 @@ describe("replay exchange pacing with a reacting client", () => {
         await ad.marketData!.subscribeBars(["BTCUSDT"], "1m", {
           onBar: () => {
             const i = n++;
-            void ad.execution!.submit({ clientOrderId: `p-${i}`, symbol: "BTCUSDT", side: i % 2 ? "sell" : "buy", type: "market", qty: 0.01, timeInForce: "GTC" });
+            void ad.execution!.submit({ clientOrderId: `p-${i}`, symbol: "BTCUSDT", side: i % 2 ? "sell" : "buy", type: "market", qty: i % 2 ? 0.0099 : 0.01, timeInForce: "GTC" });
           },
         }),
       );
