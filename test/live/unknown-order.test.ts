@@ -105,8 +105,8 @@ describe("the live runner with an order whose outcome is unknown", () => {
       expect(new Set(ids).size).toBe(ids.length);
       await runner.desk.sync("BTCUSDT"); // the last order's fills (no user stream here: fills come over REST)
       // what the venue holds: bought less the BTC commissions of the buys, less what was sold
-      const held = h.server.trades.reduce((s, t) => s + (t.isBuyer ? Number(t.qty) - (t.commissionAsset === "BTC" ? Number(t.commission) : 0) : -Number(t.qty)), 0);
-      expect(book.qty("BTCUSDT")).toBeCloseTo(held, 9);
+      const venueHeld = h.server.trades.reduce((s, t) => s + (t.isBuyer ? Number(t.qty) - (t.commissionAsset === "BTC" ? Number(t.commission) : 0) : -Number(t.qty)), 0);
+      expect(book.qty("BTCUSDT")).toBeCloseTo(venueHeld, 9);
     } finally {
       await h.close();
     }
