@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bar, BarColumns } from "../../lib/core/bar";
-import type { Journal, StateStore } from "../../lib/core/ports/state-store.port";
 import { KillSwitch } from "../../lib/risk/kill-switch";
 import { NoTradeWindows } from "../../lib/risk/no-trade";
 import { RiskGuard } from "../../lib/risk/risk-guard";
@@ -11,28 +10,7 @@ import { loadCheckpointModel, type CheckpointModel } from "../../lib/services/ch
 import { AccountBook, DecisionLedger, SignalRunner } from "../../lib/services/signal-runner/index";
 import { setup, type Harness } from "../venues/binance/harness";
 import { loadBtcBars, makeCheckpoint } from "./checkpoint-fixture";
-
-class MemoryStore implements StateStore {
-  readonly docs = new Map<string, string>();
-  async read<T>(key: string): Promise<T | undefined> {
-    const s = this.docs.get(key);
-    return s === undefined ? undefined : (JSON.parse(s) as T);
-  }
-  async write<T>(key: string, value: T): Promise<void> {
-    this.docs.set(key, JSON.stringify(value));
-  }
-  async remove(key: string): Promise<void> {
-    this.docs.delete(key);
-  }
-}
-
-class MemoryJournal implements Journal {
-  readonly records: ({ kind: string } & Record<string, unknown>)[] = [];
-  async append(kind: string, record: Record<string, unknown>): Promise<void> {
-    this.records.push({ kind, ...record });
-  }
-  async flush(): Promise<void> {}
-}
+import { MemoryStore, MemoryJournal } from "../support/memory-state";
 
 const TF = 60_000;
 let root = "";

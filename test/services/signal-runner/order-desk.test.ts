@@ -10,22 +10,9 @@ import { OrderDesk } from "../../../lib/services/signal-runner/order-desk";
 import { noRunnerMetrics, silentRunnerLog } from "../../../lib/services/signal-runner/ports";
 import type { RunStats } from "../../../lib/services/signal-runner/types";
 import { setup, type Harness } from "../../venues/binance/harness";
+import { MemoryStore } from "../../support/memory-state";
 
 /** A StateStore port over a Map, serialising like the file store does. */
-class MemoryStore implements StateStore {
-  readonly docs = new Map<string, string>();
-  async read<T>(key: string): Promise<T | undefined> {
-    const s = this.docs.get(key);
-    return s === undefined ? undefined : (JSON.parse(s) as T);
-  }
-  async write<T>(key: string, value: T): Promise<void> {
-    this.docs.set(key, JSON.stringify(value));
-  }
-  async remove(key: string): Promise<void> {
-    this.docs.delete(key);
-  }
-}
-
 class MemoryJournal implements Journal {
   readonly records: ({ kind: string } & Record<string, unknown>)[] = [];
   async append(kind: string, record: Record<string, unknown>): Promise<void> {

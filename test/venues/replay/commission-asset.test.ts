@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { FillEvent } from "../../../lib/core/events";
-import type { StateStore } from "../../../lib/core/ports/state-store.port";
 import type { Subscription } from "../../../lib/core/ports/market-data.port";
 import { AccountBook } from "../../../lib/services/signal-runner/account-book";
 import { createVenueAdapters } from "../../../lib/venues/registry";
 import type { ReplayExchange, StartReplayOptions } from "../../../lib/venues/replay/index";
 import { order, signed, startOrdersExchange } from "./orders-helpers";
+import { MemoryStore } from "../../support/memory-state";
 
 let ex: ReplayExchange | undefined;
 const subs: Subscription[] = [];
@@ -30,20 +30,6 @@ const free = async (e: ReplayExchange, asset: string): Promise<string> => {
   const a = await signed(e, "GET", "/api/v3/account");
   return (a.body.balances as { asset: string; free: string }[]).find((b) => b.asset === asset)?.free ?? "0.00000000";
 };
-
-class MemoryStore implements StateStore {
-  private readonly docs = new Map<string, string>();
-  async read<T>(key: string): Promise<T | undefined> {
-    const s = this.docs.get(key);
-    return s === undefined ? undefined : (JSON.parse(s) as T);
-  }
-  async write<T>(key: string, value: T): Promise<void> {
-    this.docs.set(key, JSON.stringify(value));
-  }
-  async remove(key: string): Promise<void> {
-    this.docs.delete(key);
-  }
-}
 
 describe("replay exchange charging the commission in the received asset (commissionAsset: received)", () => {
   it("answers a BUY with commissionAsset BTC = qty * rate on the 8-decimal grid; the BTC free balance is executedQty - commission", async () => {
